@@ -1,0 +1,110 @@
+import { fill_f32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, copy_strided_32 } from "../elementwise";
+import { buffer, sameBits, LENGTHS, tricky } from "./helpers";
+import { params_ptr } from "../memory";
+import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
+
+function ramp(i: i32): f32 { return <f32>i * 0.5 - 3.0; }
+function allNegative(i: i32): f32 { return -1.0 - <f32>i; }
+
+describe("fill_f32", () => {
+  it("matches the scalar twin on every length", () => {
+    for (let k = 0; k < LENGTHS.length; k++) {
+      const n = LENGTHS[k];
+      const a = buffer(n + 1, ramp);
+      const b = buffer(n + 1, ramp);
+      fill_f32(a, n, -1.25);
+      fill_f32_ref(b, n, -1.25);
+      expect(sameBits(a, b, n + 1)).toBe(true, "the element after n stays untouched");
+      heap.free(a);
+      heap.free(b);
+    }
+  });
+});
+
+describe("add_f32 / mul_f32", () => {
+  it("match the scalar twins bit for bit, with NaN, infinities and -0", () => {
+    for (let k = 0; k < LENGTHS.length; k++) {
+      const n = LENGTHS[k];
+      const a = buffer(n, tricky);
+      const b = buffer(n, allNegative);
+      const out = buffer(n, ramp);
+      const ref = buffer(n, ramp);
+      add_f32(out, a, b, n);
+      add_f32_ref(ref, a, b, n);
+      expect(sameBits(out, ref, n)).toBe(true);
+      mul_f32(out, a, b, n);
+      mul_f32_ref(ref, a, b, n);
+      expect(sameBits(out, ref, n)).toBe(true);
+      heap.free(a);
+      heap.free(b);
+      heap.free(out);
+      heap.free(ref);
+    }
+  });
+
+  it("allow the output to alias an input", () => {
+    const n = 11;
+    const a = buffer(n, ramp);
+    const b = buffer(n, ramp);
+    const ref = buffer(n, ramp);
+    add_f32_ref(ref, a, b, n);
+    add_f32(a, a, b, n);
+    expect(sameBits(a, ref, n)).toBe(true);
+    heap.free(a);
+    heap.free(b);
+    heap.free(ref);
+  });
+
+  it("scalar forms keep -0 (0 * -1 is -0)", () => {
+    const n = 9;
+    const a = buffer(n, (i: i32): f32 => <f32>i);
+    const out = buffer(n, ramp);
+    mul_scalar_f32(out, a, n, -1.0);
+    expect(load<u32>(out)).toBe(0x80000000);
+    for (let i = 1; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(-<f32>i);
+    add_scalar_f32(out, a, n, 0.5);
+    for (let i = 0; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(<f32>i + 0.5);
+    heap.free(a);
+    heap.free(out);
+  });
+});
+
+describe("copy_strided_32", () => {
+  it("gathers a permuted 3-D view like the scalar twin", () => {
+    // input is [4, 5, 6] contiguous; the view is its permutation (2, 0, 1): shape [6, 4, 5], strides [1, 30, 6].
+    const input = buffer(120, ramp);
+    const out = buffer(120, ramp);
+    const ref = buffer(120, ramp);
+    const p = params_ptr();
+    const shape: i32[] = [6, 4, 5];
+    const inStrides: i32[] = [1, 30, 6];
+    const outStrides: i32[] = [20, 5, 1];
+    for (let d = 0; d < 3; d++) {
+      store<i32>(p + (<usize>d << 2), shape[d]);
+      store<i32>(p + (<usize>(3 + d) << 2), inStrides[d]);
+      store<i32>(p + (<usize>(6 + d) << 2), outStrides[d]);
+    }
+    copy_strided_32(out, input, 3);
+    gather3_ref(ref, input, 6, 4, 5, 1, 30, 6);
+    expect(sameBits(out, ref, 120)).toBe(true);
+    heap.free(input);
+    heap.free(out);
+    heap.free(ref);
+  });
+
+  it("scatters a contiguous row into every other column", () => {
+    const input = buffer(4, ramp);
+    const out = buffer(8, (i: i32): f32 => 0);
+    const p = params_ptr();
+    store<i32>(p, 4);
+    store<i32>(p + 4, 1);
+    store<i32>(p + 8, 2);
+    copy_strided_32(out, input, 1);
+    for (let i = 0; i < 4; i++) {
+      expect(load<f32>(out + (<usize>(2 * i) << 2))).toBe(ramp(i));
+      expect(load<f32>(out + (<usize>(2 * i + 1) << 2))).toBe(0);
+    }
+    heap.free(input);
+    heap.free(out);
+  });
+});

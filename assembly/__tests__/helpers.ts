@@ -1,0 +1,31 @@
+// Shared by the kernel specs: buffers from the heap and bit-exact comparisons.
+
+/** A float32 buffer of n elements filled by `f(i)`. */
+export function buffer(n: i32, f: (i: i32) => f32): usize {
+  const p = heap.alloc(<usize>max(n, 1) << 2);
+  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), f(i));
+  return p;
+}
+
+/** Same bits, element by element (NaN equals NaN; -0 differs from +0). */
+export function sameBits(a: usize, b: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) {
+    if (load<u32>(a + (<usize>i << 2)) != load<u32>(b + (<usize>i << 2))) return false;
+  }
+  return true;
+}
+
+/** Lengths where SIMD code breaks: below, at and around multiples of 4. */
+export const LENGTHS: i32[] = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 67];
+
+/** Values with signs, zeros, NaN and infinities. */
+export function tricky(i: i32): f32 {
+  switch (i % 9) {
+    case 0: return NaN;
+    case 1: return Infinity;
+    case 2: return -Infinity;
+    case 3: return -0.0;
+    case 4: return -3.5 - <f32>i;
+    default: return <f32>i * 0.37 - 2.0;
+  }
+}

@@ -1,0 +1,134 @@
+// Fill, copy and elementwise arithmetic over contiguous float32 / int32 buffers.
+// Each loop does four lanes per v128 step and finishes the remainder one element at a time.
+
+import { params_ptr } from "./memory";
+
+/** out[i] = value for i < n (float32). */
+export function fill_f32(out: usize, n: i32, value: f32): void {
+  const v = f32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), value);
+}
+
+/** out[i] = value for i < n (int32). */
+export function fill_i32(out: usize, n: i32, value: i32): void {
+  const v = i32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
+  for (; i < n; i++) store<i32>(out + (<usize>i << 2), value);
+}
+
+/** Copies `n` 4-byte elements; the ranges may overlap. */
+export function copy_32(out: usize, input: usize, n: i32): void {
+  memory.copy(out, input, <usize>n << 2);
+}
+
+/**
+ * Copies a strided view of 4-byte elements into another strided view of the same shape
+ * (gather into a contiguous buffer, scatter into a view, or both).
+ * The parameter area holds shape[ndim], then input strides[ndim], then output
+ * strides[ndim], all in elements (strides may be 0 or negative); `out` and `input`
+ * point at each view's first element.
+ * REQUIRES: 1 <= ndim <= 16; the two views do not overlap.
+ */
+export function copy_strided_32(out: usize, input: usize, ndim: i32): void {
+  const shape = params_ptr();
+  const inStrides = shape + (<usize>ndim << 2);
+  const outStrides = inStrides + (<usize>ndim << 2);
+  const counters = outStrides + (<usize>ndim << 2);
+  const last = ndim - 1;
+  const innerSize = load<i32>(shape + (<usize>last << 2));
+  const inStep = <isize>load<i32>(inStrides + (<usize>last << 2)) << 2;
+  const outStep = <isize>load<i32>(outStrides + (<usize>last << 2)) << 2;
+  let outer = 1;
+  for (let d = 0; d < last; d++) {
+    outer *= load<i32>(shape + (<usize>d << 2));
+    store<i32>(counters + (<usize>d << 2), 0);
+  }
+  let src = input;
+  let dst = out;
+  for (let o = 0; o < outer; o++) {
+    if (inStep == 4 && outStep == 4) {
+      memory.copy(dst, src, <usize>innerSize << 2);
+    } else {
+      let s = src;
+      let t = dst;
+      for (let i = 0; i < innerSize; i++) {
+        store<i32>(t, load<i32>(s));
+        s += inStep;
+        t += outStep;
+      }
+    }
+    // Advance the odometer over the outer dimensions, the last one fastest.
+    for (let d = last - 1; d >= 0; d--) {
+      const cAddr = counters + (<usize>d << 2);
+      const c = load<i32>(cAddr) + 1;
+      const di = <isize>load<i32>(inStrides + (<usize>d << 2)) << 2;
+      const dout = <isize>load<i32>(outStrides + (<usize>d << 2)) << 2;
+      if (c < load<i32>(shape + (<usize>d << 2))) {
+        store<i32>(cAddr, c);
+        src += di;
+        dst += dout;
+        break;
+      }
+      store<i32>(cAddr, 0);
+      src -= di * <isize>(c - 1);
+      dst -= dout * <isize>(c - 1);
+    }
+  }
+}
+
+/** out = a + b elementwise, n elements. out may alias a or b. */
+export function add_f32(out: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
+/** out = a * b elementwise, n elements. out may alias a or b. */
+export function mul_f32(out: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/** out = a + s elementwise (s a scalar), n elements. out may alias a. */
+export function add_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
+  const v = f32x4.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) + s);
+  }
+}
+
+/** out = a * s elementwise (s a scalar), n elements. out may alias a. */
+export function mul_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
+  const v = f32x4.splat(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.mul(v128.load(a + o), v));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * s);
+  }
+}

@@ -1,0 +1,72 @@
+// Heap for tensor buffers and scratch space.
+//
+// Tensor buffers come from the runtime's TLSF allocator (`--runtime minimal`): blocks
+// are 16-byte aligned (good for v128 loads) and freed blocks are reused, so a loop of
+// create/dispose keeps the heap flat. TLSF traps when it cannot grow memory; the JS side
+// turns that trap into a RangeError. Requests above TLSF's block limit (just under
+// 1 GiB) would abort inside the allocator, so they are refused here with 0 instead.
+
+const MAX_BLOCK_BYTES: usize = (1 << 30) - 64;
+
+/** Allocates `bytes` (at least 16) and returns the address, or 0 when the request is too large. */
+export function alloc(bytes: usize): usize {
+  if (bytes > MAX_BLOCK_BYTES) return 0;
+  return heap.alloc(bytes < 16 ? 16 : bytes);
+}
+
+/** Frees a block returned by `alloc`. 0 is ignored. */
+export function free(ptr: usize): void {
+  if (ptr != 0) heap.free(ptr);
+}
+
+/** Largest single block `alloc` accepts. */
+export function max_alloc_bytes(): usize {
+  return MAX_BLOCK_BYTES;
+}
+
+// Scratch arena: one grow-only block that kernels needing temporary space (packed GEMM
+// panels, im2col tiles) share. The JS side reserves it before a call and passes the
+// pointer in, so kernels never allocate and the steady state allocates nothing.
+let scratchPtr: usize = 0;
+let scratchBytes: usize = 0;
+
+/** Returns a scratch block of at least `bytes`, or 0 when it cannot be had. Earlier contents are lost when it grows. */
+export function scratch_reserve(bytes: usize): usize {
+  if (bytes <= scratchBytes) return scratchPtr;
+  // Forget the old block before allocating: if the allocation traps, no dangling pointer stays behind.
+  const old = scratchPtr;
+  scratchPtr = 0;
+  scratchBytes = 0;
+  free(old);
+  // Grow by at least half again so a slowly rising series of sizes does not reallocate every call.
+  let want = bytes + (bytes >> 1);
+  if (want > MAX_BLOCK_BYTES) want = bytes;
+  const ptr = alloc(want);
+  if (ptr == 0) return 0;
+  scratchPtr = ptr;
+  scratchBytes = want;
+  return ptr;
+}
+
+/** Current size of the scratch block in bytes. */
+export function scratch_size(): usize {
+  return scratchBytes;
+}
+
+/** Gives the scratch block back to the heap. */
+export function scratch_release(): void {
+  const old = scratchPtr;
+  scratchPtr = 0;
+  scratchBytes = 0;
+  free(old);
+}
+
+// A small static area through which JS passes variable-length integer arguments
+// (shapes, strides) to kernels. Kernels only read it at their start.
+const PARAM_WORDS: usize = 64;
+const PARAMS: usize = memory.data(<i32>(PARAM_WORDS * 4), 16);
+
+/** Address of the i32[64] parameter area. */
+export function params_ptr(): usize {
+  return PARAMS;
+}

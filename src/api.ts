@@ -1,0 +1,11 @@
+// Everything the package exports except `ready`, which each entry point defines with its
+// own default way of finding the Wasm module.
+
+export { Tensor, memory, type DType, type NestedArray } from "./tensor";
+export { tensor, empty, zeros, ones, full, rand, randn, arange, type TensorData, type TensorOptions } from "./creation";
+export { manualSeed } from "./random";
+export { tidy, keep } from "./scope";
+export type { ReadyInfo, WasmSource } from "./wasm";
+export * as nn from "./nn/index";
+export * as F from "./functional/index";
+export * as init from "./init";

@@ -1,0 +1,2 @@
+// F: the functional layer, mirroring torch.nn.functional. One file per layer family.
+export {};

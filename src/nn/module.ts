@@ -1,0 +1,135 @@
+// nn.Module: parameters under PyTorch's names, child modules, state dicts, train/eval.
+
+import { rangeError, shapeStr, typeError } from "../errors";
+import { keep } from "../scope";
+import { Tensor, checkTensor, emptyTensor, sameShape } from "../tensor";
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (default true). */
+  strict?: boolean;
+}
+
+export abstract class Module {
+  /** True after `train()` (the default), false after `eval()`. */
+  training = true;
+  readonly #parameters = new Map<string, Tensor | null>();
+  readonly #children = new Map<string, Module>();
+
+  abstract forward(...args: unknown[]): unknown;
+
+  /** @internal Name used in error messages: the class name, as in PyTorch's repr. */
+  get layerName(): string {
+    return this.constructor.name;
+  }
+
+  /**
+   * Registers a parameter (or `null` for an absent one, like PyTorch's `bias=None`).
+   * The tensor is kept out of every `tidy()` scope: it lives until `dispose()`.
+   */
+  protected registerParameter(name: string, value: Tensor | null): Tensor | null {
+    if (value !== null) keep(value);
+    this.#parameters.set(name, value);
+    return value;
+  }
+
+  /** A new float32 parameter of `shape`, uninitialised, registered under `name`. */
+  protected newParameter(name: string, shape: readonly number[]): Tensor {
+    return this.registerParameter(name, emptyTensor(shape, "float32", this.layerName)) as Tensor;
+  }
+
+  protected registerModule<M extends Module>(name: string, module: M): M {
+    if (!(module instanceof Module)) throw typeError(this.layerName, `expected child ${name} to be an nn.Module`);
+    this.#children.set(name, module);
+    return module;
+  }
+
+  /** Direct child modules, in registration order. */
+  children(): Module[] {
+    return [...this.#children.values()];
+  }
+
+  namedChildren(): [string, Module][] {
+    return [...this.#children.entries()];
+  }
+
+  /** Every parameter of this module and its descendants, as `[dotted name, tensor]`. */
+  namedParameters(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, p] of this.#parameters) if (p !== null) out.push([prefix + name, p]);
+    for (const [name, child] of this.#children) out.push(...child.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * `{ name: tensor }` with PyTorch's keys (`weight`, `0.bias`, ...). The tensors are
+   * views of the parameters: reading them sees current values, disposing them does not
+   * free the module's parameters.
+   */
+  stateDict(): Record<string, Tensor> {
+    const dict: Record<string, Tensor> = {};
+    for (const [name, p] of this.namedParameters()) dict[name] = p.viewOf(p.shape, p.strides, p.offset);
+    return dict;
+  }
+
+  /**
+   * Copies values from `dict` into the parameters (the caller keeps its tensors). All or
+   * nothing: every missing or unexpected key (when strict) and every shape or dtype
+   * mismatch is reported in one RangeError, and then no parameter has changed.
+   */
+  loadStateDict(dict: Record<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): void {
+    const layer = `${this.layerName}.loadStateDict`;
+    if (dict === null || typeof dict !== "object") throw typeError(layer, "expected a { name: Tensor } object");
+    const own = new Map(this.namedParameters());
+    const problems: string[] = [];
+    const pairs: [Tensor, Tensor][] = [];
+    for (const [name, value] of Object.entries(dict)) {
+      const target = own.get(name);
+      if (target === undefined) {
+        if (strict) problems.push(`unexpected key ${JSON.stringify(name)}`);
+        continue;
+      }
+      try {
+        checkTensor(layer, name, value);
+      } catch (e) {
+        problems.push((e as Error).message.slice(layer.length + 2));
+        continue;
+      }
+      if (!sameShape(target.shape, value.shape)) {
+        problems.push(`${name}: expected shape ${shapeStr(target.shape)}, got ${shapeStr(value.shape)}`);
+      } else if (value.dtype !== target.dtype) {
+        problems.push(`${name}: expected dtype ${target.dtype}, got ${value.dtype}`);
+      } else {
+        pairs.push([target, value]);
+      }
+    }
+    if (strict) {
+      for (const name of own.keys()) if (!(name in dict)) problems.push(`missing key ${JSON.stringify(name)}`);
+    }
+    if (problems.length > 0) {
+      throw rangeError(layer, `cannot load the state dict, nothing was changed: ${problems.join("; ")}`);
+    }
+    for (const [target, value] of pairs) target.copy_(value);
+  }
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const child of this.#children.values()) child.train(mode);
+    return this;
+  }
+
+  /** Same as `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Frees every parameter of this module and its descendants. */
+  dispose(): void {
+    for (const p of this.#parameters.values()) p?.dispose();
+    for (const child of this.#children.values()) child.dispose();
+  }
+}

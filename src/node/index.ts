@@ -1,0 +1,2 @@
+// wasm-nn/node: Node-only helpers (files). The core entry stays free of Node imports.
+export * from "../index";

@@ -1,0 +1,609 @@
+// Tensors: a shape and strides over a block of the Wasm heap.
+//
+// Views (reshape, permute, slice, ...) share their base tensor's block; the block is
+// freed when the last tensor using it is disposed. Kernels read contiguous buffers, so
+// functions call `contiguous()` on their inputs, which copies only strided views.
+
+import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
+import { keep, track } from "./scope";
+import { heapSize, readF32, readI32, wasm, writeF32, writeI32, writeParams } from "./wasm";
+
+export type DType = "float32" | "int32";
+
+/** Nested JS arrays as returned by `toNested()`. */
+export type NestedArray = number | NestedArray[];
+
+/** A heap block shared by a tensor and its views. */
+interface Storage {
+  ptr: number;
+  bytes: number;
+  users: number;
+}
+
+const BYTES_PER_ELEMENT = 4;
+const MAX_STRIDED_DIMS = 16;
+
+const stats = { tensors: 0, bytes: 0 };
+
+// Safety net for tensors that were never disposed: when the JS object is collected its
+// share of the block is released. Programs should still dispose (or tidy) explicitly:
+// collection may come late or never.
+const finalizer =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Storage>((storage) => {
+        stats.tensors--;
+        release(storage);
+      })
+    : null;
+
+function release(storage: Storage): void {
+  if (--storage.users === 0) {
+    stats.bytes -= storage.bytes;
+    wasm().free(storage.ptr);
+    storage.ptr = 0;
+  }
+}
+
+const CONSTRUCT = Symbol("Tensor.construct");
+
+export class Tensor {
+  /** Sizes of each dimension. */
+  readonly shape: readonly number[];
+  /** Element strides of each dimension within the heap block. */
+  readonly strides: readonly number[];
+  /** Element offset of the first element within the heap block. */
+  readonly offset: number;
+  readonly dtype: DType;
+  #storage: Storage | null;
+
+  /** @internal Tensors are made by `tensor()`, `zeros()`, ... and by layers. */
+  constructor(
+    token: symbol,
+    storage: Storage,
+    shape: readonly number[],
+    strides: readonly number[],
+    offset: number,
+    dtype: DType,
+  ) {
+    if (token !== CONSTRUCT) {
+      throw new TypeError("Tensor: use tensor(), zeros(), ones(), ... to create tensors, not `new Tensor()`");
+    }
+    this.shape = Object.freeze(shape.slice());
+    this.strides = Object.freeze(strides.slice());
+    this.offset = offset;
+    this.dtype = dtype;
+    this.#storage = storage;
+    storage.users++;
+    stats.tensors++;
+    finalizer?.register(this, storage, this);
+    track(this);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get numel(): number {
+    return numelOf(this.shape);
+  }
+
+  /** `size()` is the shape; `size(dim)` one dimension (negative counts from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[normalizeDim("Tensor.size", "dim", dim, this.ndim)];
+  }
+
+  get isDisposed(): boolean {
+    return this.#storage === null;
+  }
+
+  /** @internal Byte address of the first element in the Wasm heap. */
+  get dataPtr(): number {
+    return this.#live("Tensor").ptr + this.offset * BYTES_PER_ELEMENT;
+  }
+
+  /** @internal The heap block, for views. */
+  #live(op: string): Storage {
+    if (this.#storage === null) {
+      throw new TypeError(`${op}: the tensor (shape ${shapeStr(this.shape)}) was disposed and can no longer be used`);
+    }
+    return this.#storage;
+  }
+
+  /** @internal Throws the standard error when the tensor was disposed. */
+  assertLive(op: string): void {
+    this.#live(op);
+  }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this.ndim - 1; d >= 0; d--) {
+      if (this.shape[d] !== 1 && this.strides[d] !== expected) return false;
+      expected *= this.shape[d];
+    }
+    return true;
+  }
+
+  /** Frees the heap block once no other view uses it. Disposing twice is harmless. */
+  dispose(): void {
+    const storage = this.#storage;
+    if (storage === null) return;
+    this.#storage = null;
+    finalizer?.unregister(this);
+    stats.tensors--;
+    release(storage);
+  }
+
+  // ---- reading out ----
+
+  /** A fresh typed array of the values in row-major order. */
+  toArray(): Float32Array | Int32Array {
+    this.#live("Tensor.toArray");
+    const c = this.contiguous();
+    try {
+      return c.dtype === "int32" ? readI32(c.dataPtr, c.numel) : readF32(c.dataPtr, c.numel);
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /** The values as nested JS arrays (a plain number for a 0-d tensor). */
+  toNested(): NestedArray {
+    const flat = this.toArray();
+    if (this.ndim === 0) return flat[0];
+    let pos = 0;
+    const build = (d: number): NestedArray[] => {
+      const out: NestedArray[] = new Array(this.shape[d]);
+      for (let i = 0; i < this.shape[d]; i++) out[i] = d === this.ndim - 1 ? flat[pos++] : build(d + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.numel !== 1) throw badValue("Tensor.item", "a tensor with", "one element", `${this.numel} elements (shape ${shapeStr(this.shape)})`);
+    return this.toArray()[0];
+  }
+
+  toString(): string {
+    return this.isDisposed ? `Tensor(disposed)` : `Tensor(${this.dtype}, ${shapeStr(this.shape)})`;
+  }
+
+  // ---- views and shape ops ----
+
+  /** @internal A new tensor over the same block. */
+  viewOf(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    return new Tensor(CONSTRUCT, this.#live("Tensor"), shape, strides, offset, this.dtype);
+  }
+
+  /** Same data, new shape; one dimension may be -1. Needs a contiguous tensor (see `reshape`). */
+  view(...shape: (number | readonly number[])[]): Tensor {
+    this.#live("Tensor.view");
+    const target = inferShape("Tensor.view", flattenArgs(shape), this.numel, this.shape);
+    if (!this.isContiguous()) {
+      throw rangeError("Tensor.view", `expected a contiguous tensor, got strides [${this.strides}] for shape ${shapeStr(this.shape)}; use reshape() or contiguous() first`);
+    }
+    return this.viewOf(target, contiguousStrides(target), this.offset);
+  }
+
+  /** Same data, new shape; a view when the tensor is contiguous, otherwise a copy. */
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    this.#live("Tensor.reshape");
+    const target = inferShape("Tensor.reshape", flattenArgs(shape), this.numel, this.shape);
+    if (this.isContiguous()) return this.viewOf(target, contiguousStrides(target), this.offset);
+    const c = this.contiguous();
+    try {
+      return c.viewOf(target, contiguousStrides(target), c.offset);
+    } finally {
+      c.dispose();
+    }
+  }
+
+  /** Inserts a dimension of size 1 at `dim` (in [-ndim-1, ndim]). */
+  unsqueeze(dim: number): Tensor {
+    this.#live("Tensor.unsqueeze");
+    const d = normalizeDim("Tensor.unsqueeze", "dim", dim, this.ndim + 1);
+    const shape = this.shape.slice();
+    const strides = this.strides.slice();
+    const stride = d < this.ndim ? this.strides[d] * this.shape[d] : 1;
+    shape.splice(d, 0, 1);
+    strides.splice(d, 0, stride);
+    return this.viewOf(shape, strides, this.offset);
+  }
+
+  /** Removes dimensions of size 1: all of them, or only `dim` (left alone if its size is not 1). */
+  squeeze(dim?: number | readonly number[]): Tensor {
+    this.#live("Tensor.squeeze");
+    const dims =
+      dim === undefined
+        ? null
+        : new Set((Array.isArray(dim) ? dim : [dim]).map((x) => normalizeDim("Tensor.squeeze", "dim", x, Math.max(this.ndim, 1))));
+    const shape: number[] = [];
+    const strides: number[] = [];
+    this.shape.forEach((s, d) => {
+      if (s === 1 && (dims === null || dims.has(d))) return;
+      shape.push(s);
+      strides.push(this.strides[d]);
+    });
+    return this.viewOf(shape, strides, this.offset);
+  }
+
+  /** Merges dimensions startDim..endDim into one. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    this.#live("Tensor.flatten");
+    if (this.ndim === 0) return this.reshape([1]);
+    const s = normalizeDim("Tensor.flatten", "startDim", startDim, this.ndim);
+    const e = normalizeDim("Tensor.flatten", "endDim", endDim, this.ndim);
+    if (s > e) throw badValue("Tensor.flatten", "startDim", `<= endDim (${e})`, s);
+    const shape = [...this.shape.slice(0, s), numelOf(this.shape.slice(s, e + 1)), ...this.shape.slice(e + 1)];
+    return this.reshape(shape);
+  }
+
+  /** Reorders dimensions: `permute(2, 0, 1)` or `permute([2, 0, 1])`. */
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    this.#live("Tensor.permute");
+    const order = flattenArgs(dims);
+    if (order.length !== this.ndim) {
+      throw badValue("Tensor.permute", "dims", `${this.ndim} dimensions for shape ${shapeStr(this.shape)}`, order);
+    }
+    const norm = order.map((d) => normalizeDim("Tensor.permute", "dims", d, this.ndim));
+    if (new Set(norm).size !== norm.length) {
+      throw badValue("Tensor.permute", "dims", `a permutation of 0..${this.ndim - 1}`, order);
+    }
+    return this.viewOf(
+      norm.map((d) => this.shape[d]),
+      norm.map((d) => this.strides[d]),
+      this.offset,
+    );
+  }
+
+  /** Swaps two dimensions. */
+  transpose(dim0: number, dim1: number): Tensor {
+    this.#live("Tensor.transpose");
+    const a = normalizeDim("Tensor.transpose", "dim0", dim0, this.ndim);
+    const b = normalizeDim("Tensor.transpose", "dim1", dim1, this.ndim);
+    const order = this.shape.map((_, i) => i);
+    order[a] = b;
+    order[b] = a;
+    return this.permute(order);
+  }
+
+  /** Transpose of a tensor with at most 2 dimensions. */
+  t(): Tensor {
+    if (this.ndim > 2) throw badValue("Tensor.t", "a tensor with", "at most 2 dimensions", `shape ${shapeStr(this.shape)}`);
+    return this.ndim < 2 ? this.viewOf(this.shape, this.strides, this.offset) : this.transpose(0, 1);
+  }
+
+  /** Elements `start`, `start+step`, ... before `end` along `dim` (Python slicing: negatives count from the end, bounds are clamped). */
+  slice(dim: number, start = 0, end?: number, step = 1): Tensor {
+    this.#live("Tensor.slice");
+    const d = normalizeDim("Tensor.slice", "dim", dim, this.ndim);
+    if (!Number.isInteger(step) || step < 1) throw badValue("Tensor.slice", "step", "a positive integer", step);
+    const size = this.shape[d];
+    const clamp = (v: number, name: string) => {
+      if (!Number.isInteger(v)) throw badValue("Tensor.slice", name, "an integer", v);
+      return Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+    };
+    const s = clamp(start, "start");
+    const e = Math.max(clamp(end ?? size, "end"), s);
+    const shape = this.shape.slice();
+    const strides = this.strides.slice();
+    shape[d] = Math.ceil((e - s) / step);
+    strides[d] = this.strides[d] * step;
+    return this.viewOf(shape, strides, this.offset + s * this.strides[d]);
+  }
+
+  /** `length` elements from `start` along `dim`. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const d = normalizeDim("Tensor.narrow", "dim", dim, this.ndim);
+    const size = this.shape[d];
+    const s = start < 0 ? start + size : start;
+    if (!Number.isInteger(s) || s < 0 || s > size) throw badValue("Tensor.narrow", "start", `in [${-size}, ${size}]`, start);
+    if (!Number.isInteger(length) || length < 0 || s + length > size) {
+      throw badValue("Tensor.narrow", "length", `in [0, ${size - s}]`, length);
+    }
+    return this.slice(d, s, s + length);
+  }
+
+  /** The sub-tensor at `index` along `dim`, without that dimension (`x[:, i]` in Python). */
+  select(dim: number, index: number): Tensor {
+    this.#live("Tensor.select");
+    const d = normalizeDim("Tensor.select", "dim", dim, this.ndim);
+    const size = this.shape[d];
+    if (!Number.isInteger(index) || index < -size || index >= size) {
+      throw badValue("Tensor.select", "index", `in [${-size}, ${size - 1}] for dimension ${d} of shape ${shapeStr(this.shape)}`, index);
+    }
+    const i = index < 0 ? index + size : index;
+    const shape = this.shape.slice();
+    const strides = this.strides.slice();
+    shape.splice(d, 1);
+    strides.splice(d, 1);
+    return this.viewOf(shape, strides, this.offset + i * this.strides[d]);
+  }
+
+  /** This tensor if it is contiguous, otherwise a contiguous copy. */
+  contiguous(): Tensor {
+    this.#live("Tensor.contiguous");
+    return this.isContiguous() ? this : this.clone();
+  }
+
+  /** A contiguous copy with its own heap block. */
+  clone(): Tensor {
+    this.#live("Tensor.clone");
+    const out = emptyTensor(this.shape, this.dtype, "Tensor.clone");
+    if (this.isContiguous()) wasm().copy_32(out.dataPtr, this.dataPtr, this.numel);
+    else copyView(out, this);
+    return out;
+  }
+
+  // ---- in-place writes ----
+
+  /** Copies the values of `src` (same shape and dtype) into this tensor; returns this. */
+  copy_(src: Tensor): this {
+    this.#live("Tensor.copy_");
+    checkTensor("Tensor.copy_", "src", src);
+    if (!sameShape(this.shape, src.shape)) {
+      throw rangeError("Tensor.copy_", `expected src of shape ${shapeStr(this.shape)}, got ${shapeStr(src.shape)}`);
+    }
+    checkDtype("Tensor.copy_", "src", src, this.dtype);
+    if (src.dataPtr === this.dataPtr && sameShape(src.strides, this.strides)) return this;
+    // A copy between overlapping views (x.copy_(x.t())) must read everything first.
+    const source = src.sharesStorageWith(this) ? src.clone() : src;
+    try {
+      copyView(this, source);
+    } finally {
+      if (source !== src) source.dispose();
+    }
+    return this;
+  }
+
+  /** Sets every element to `value`; returns this. */
+  fill_(value: number): this {
+    this.#live("Tensor.fill_");
+    if (typeof value !== "number") throw badType("Tensor.fill_", "value", "a number", value);
+    if (this.isContiguous()) {
+      if (this.dtype === "int32") wasm().fill_i32(this.dataPtr, this.numel, value);
+      else wasm().fill_f32(this.dataPtr, this.numel, value);
+    } else {
+      writeValues(this, new Array<number>(this.numel).fill(value));
+    }
+    return this;
+  }
+
+  /** @internal True when both tensors are views of one heap block. */
+  sharesStorageWith(other: Tensor): boolean {
+    return this.#storage !== null && this.#storage === other.#storage;
+  }
+
+  // ---- elementwise arithmetic ----
+
+  /** this + other (a tensor of the same shape, or a number). */
+  add(other: Tensor | number): Tensor {
+    return binary("Tensor.add", this, other, (k, o, a, b, n) => k.add_f32(o, a, b, n), (k, o, a, n, s) => k.add_scalar_f32(o, a, n, s));
+  }
+
+  /** this * other (a tensor of the same shape, or a number). */
+  mul(other: Tensor | number): Tensor {
+    return binary("Tensor.mul", this, other, (k, o, a, b, n) => k.mul_f32(o, a, b, n), (k, o, a, n, s) => k.mul_scalar_f32(o, a, n, s));
+  }
+}
+
+type Kernels = ReturnType<typeof wasm>;
+type TensorKernel = (k: Kernels, out: number, a: number, b: number, n: number) => void;
+type ScalarKernel = (k: Kernels, out: number, a: number, n: number, s: number) => void;
+
+/** Shared body of add/mul: two same-shape float32 tensors, or a tensor and a number. */
+function binary(op: string, a: Tensor, other: Tensor | number, kernel: TensorKernel, scalarKernel: ScalarKernel): Tensor {
+  checkTensor(op, "self", a);
+  checkDtype(op, "self", a, "float32");
+  if (typeof other === "number") {
+    const ac = a.contiguous();
+    try {
+      const out = emptyTensor(a.shape, "float32", op);
+      scalarKernel(wasm(), out.dataPtr, ac.dataPtr, out.numel, other);
+      return out;
+    } finally {
+      if (ac !== a) ac.dispose();
+    }
+  }
+  checkTensor(op, "other", other);
+  checkDtype(op, "other", other, "float32");
+  if (!sameShape(a.shape, other.shape)) {
+    throw rangeError(op, `expected other with shape ${shapeStr(a.shape)} (broadcasting is not supported), got ${shapeStr(other.shape)}`);
+  }
+  const ac = a.contiguous();
+  const bc = other.contiguous();
+  try {
+    const out = emptyTensor(a.shape, "float32", op);
+    kernel(wasm(), out.dataPtr, ac.dataPtr, bc.dataPtr, out.numel);
+    return out;
+  } finally {
+    if (ac !== a) ac.dispose();
+    if (bc !== other) bc.dispose();
+  }
+}
+
+/** Copies the elements of `src` into `dst`, two views of the same shape with any strides. */
+export function copyView(dst: Tensor, src: Tensor): void {
+  // Drop size-1 dimensions and merge neighbours that are contiguous with each other in
+  // both views, so the kernel's inner loop is as long as possible.
+  const shape: number[] = [];
+  const inStrides: number[] = [];
+  const outStrides: number[] = [];
+  for (let d = 0; d < src.ndim; d++) {
+    const size = src.shape[d];
+    if (size === 1) continue;
+    const n = shape.length;
+    if (n > 0 && inStrides[n - 1] === src.strides[d] * size && outStrides[n - 1] === dst.strides[d] * size) {
+      shape[n - 1] *= size;
+      inStrides[n - 1] = src.strides[d];
+      outStrides[n - 1] = dst.strides[d];
+    } else {
+      shape.push(size);
+      inStrides.push(src.strides[d]);
+      outStrides.push(dst.strides[d]);
+    }
+  }
+  if (src.numel === 0) return;
+  if (shape.length === 0) {
+    wasm().copy_32(dst.dataPtr, src.dataPtr, 1);
+    return;
+  }
+  if (shape.length > MAX_STRIDED_DIMS) {
+    throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${shape.length}`);
+  }
+  writeParams([...shape, ...inStrides, ...outStrides]);
+  wasm().copy_strided_32(dst.dataPtr, src.dataPtr, shape.length);
+}
+
+/** Writes row-major `values` into `t`, which may be a strided view. */
+export function writeValues(t: Tensor, values: ArrayLike<number>): void {
+  if (t.isContiguous()) {
+    (t.dtype === "int32" ? writeI32 : writeF32)(t.dataPtr, values);
+    return;
+  }
+  const tmp = emptyTensor(t.shape, t.dtype, "Tensor.copy");
+  try {
+    (t.dtype === "int32" ? writeI32 : writeF32)(tmp.dataPtr, values);
+    copyView(t, tmp);
+  } finally {
+    tmp.dispose();
+  }
+}
+
+// ---- allocation ----
+
+/**
+ * A new contiguous tensor with uninitialised contents. `layer` names the caller in the
+ * RangeError thrown when the heap cannot hold it.
+ */
+export function emptyTensor(shape: readonly number[], dtype: DType = "float32", layer = "tensor"): Tensor {
+  const numel = numelOf(shape);
+  const bytes = numel * BYTES_PER_ELEMENT;
+  const k = wasm();
+  if (bytes > k.max_alloc_bytes()) {
+    throw rangeError(
+      layer,
+      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.max_alloc_bytes())})`,
+    );
+  }
+  let ptr = 0;
+  try {
+    ptr = k.alloc(bytes);
+  } catch (e) {
+    // The allocator traps when memory.grow fails; it has not changed its state at that point.
+    ptr = 0;
+  }
+  if (ptr === 0) {
+    throw rangeError(
+      layer,
+      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): the Wasm heap (${formatBytes(heapSize())} now) cannot grow that far`,
+    );
+  }
+  const storage: Storage = { ptr, bytes, users: 0 };
+  stats.bytes += bytes;
+  return new Tensor(CONSTRUCT, storage, shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** Live tensors and the heap bytes their blocks hold, like tf.memory(). */
+export function memory(): { tensors: number; bytes: number; heapBytes: number; scratchBytes: number } {
+  return {
+    tensors: stats.tensors,
+    bytes: stats.bytes,
+    heapBytes: heapSize(),
+    scratchBytes: wasm().scratch_size(),
+  };
+}
+
+/** Keeps a tensor out of every enclosing `tidy()`. */
+export function keepTensor(t: Tensor): Tensor {
+  return keep(t);
+}
+
+// ---- helpers shared by the functional layer ----
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d];
+  }
+  return strides;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/** Maps a possibly negative dimension into [0, ndim). */
+export function normalizeDim(layer: string, arg: string, dim: unknown, ndim: number): number {
+  if (typeof dim !== "number" || !Number.isInteger(dim)) throw badType(layer, arg, "an integer dimension", dim);
+  const lo = -Math.max(ndim, 1);
+  const hi = Math.max(ndim, 1) - 1;
+  if (dim < lo || dim > hi) throw badValue(layer, arg, `a dimension in [${lo}, ${hi}]`, dim);
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** Throws a TypeError unless `t` is a live Tensor. */
+export function checkTensor(layer: string, arg: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw badType(layer, arg, "a Tensor", t);
+  if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor (shape ${shapeStr(t.shape)})`);
+}
+
+export function checkDtype(layer: string, arg: string, t: Tensor, dtype: DType): void {
+  if (t.dtype !== dtype) throw typeError(layer, `expected ${arg} of dtype ${dtype}, got ${t.dtype} (shape ${shapeStr(t.shape)})`);
+}
+
+/** Validates a shape given by the user: non-negative integers. */
+export function checkShape(layer: string, arg: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw badType(layer, arg, "an array of sizes", shape);
+  for (const s of shape) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw badValue(layer, arg, "non-negative integer sizes", shape);
+    }
+  }
+  return shape.slice();
+}
+
+/** `f(2, 3)` and `f([2, 3])` both mean [2, 3]. */
+export function flattenArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
+  return args as number[];
+}
+
+function inferShape(layer: string, shape: number[], numel: number, from: readonly number[]): number[] {
+  let infer = -1;
+  let known = 1;
+  shape.forEach((s, i) => {
+    if (s === -1 && infer < 0) infer = i;
+    else if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw badValue(layer, "shape", "non-negative integer sizes (and at most one -1)", shape);
+    } else known *= s;
+  });
+  const out = shape.slice();
+  if (infer >= 0) {
+    if (known === 0 || numel % known !== 0) {
+      throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
+    }
+    out[infer] = numel / known;
+  } else if (known !== numel) {
+    throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
+  }
+  return out;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+  return `${bytes} bytes`;
+}

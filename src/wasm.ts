@@ -1,0 +1,126 @@
+// The bridge to the Wasm module: load and instantiate once per runtime, expose the typed
+// kernel table, and do every copy between JS arrays and the Wasm heap.
+//
+// Memory growth replaces `memory.buffer` and detaches every view over the old one, so
+// each copy below takes a fresh view and no view outlives the function that made it.
+
+import { instantiate } from "../build/wasm-nn.js";
+
+export type Kernels = Awaited<ReturnType<typeof instantiate>>;
+
+/** What `ready()` resolves to. */
+export interface ReadyInfo {
+  /** WebAssembly SIMD128 is in use (always true: the module needs it). */
+  simd: boolean;
+  /** The loaded kernels use relaxed SIMD (fused multiply-add). */
+  relaxedSimd: boolean;
+  /** Threads the kernels run on. */
+  threads: number;
+}
+
+/** Everything `ready(source)` accepts as the Wasm module. */
+export type WasmSource =
+  | WebAssembly.Module
+  | ArrayBuffer
+  | ArrayBufferView
+  | Response
+  | PromiseLike<Response>
+  | URL
+  | string;
+
+let kernels: Kernels | null = null;
+let info: ReadyInfo | null = null;
+let pending: Promise<ReadyInfo> | null = null;
+
+/** The kernel table; throws a clear error when `ready()` has not resolved yet. */
+export function wasm(): Kernels {
+  if (kernels === null) {
+    throw new Error("wasm-nn is not initialised: `await ready()` before creating or using tensors");
+  }
+  return kernels;
+}
+
+export function isReady(): boolean {
+  return kernels !== null;
+}
+
+/** Compiles and instantiates the module once; later calls return the first result. */
+export function initialize(source: WasmSource | (() => WasmSource)): Promise<ReadyInfo> {
+  if (pending === null) {
+    pending = (async () => {
+      if (!WebAssembly.validate(SIMD_PROBE)) {
+        throw new Error("wasm-nn needs WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+, Deno 1.9+)");
+      }
+      const module = await compile(typeof source === "function" ? source() : source);
+      kernels = await instantiate(module, { env: {} });
+      info = { simd: true, relaxedSimd: false, threads: 1 };
+      return info;
+    })();
+    // A failed load may be retried with another source.
+    pending.catch(() => {
+      pending = null;
+    });
+  }
+  return pending;
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  if (typeof source === "string" || source instanceof URL) {
+    const url = new URL(String(source), typeof location === "undefined" ? undefined : location.href);
+    if (url.protocol === "file:") return WebAssembly.compile((await readFileUrl(url)) as BufferSource);
+    return compile(fetch(url));
+  }
+  const response = await source;
+  if (!response.ok) throw new Error(`wasm-nn: could not fetch ${response.url || "the .wasm file"} (HTTP ${response.status})`);
+  // compileStreaming insists on the application/wasm content type; fall back to bytes otherwise.
+  if (typeof WebAssembly.compileStreaming === "function" && response.headers.get("content-type") === "application/wasm") {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+async function readFileUrl(url: URL): Promise<Uint8Array> {
+  // The specifier is a variable so browser bundlers do not try to resolve a Node module.
+  const fsModule = "node:fs/promises";
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as {
+    readFile(u: URL): Promise<Uint8Array>;
+  };
+  return fs.readFile(url);
+}
+
+// The smallest module using a v128 instruction: (func (result v128) (v128.const i32x4 0 0 0 0)).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+// ---- copies between JS and the heap (fresh views every time) ----
+
+export function writeF32(ptr: number, data: ArrayLike<number>): void {
+  new Float32Array(wasm().memory.buffer, ptr, data.length).set(data);
+}
+
+export function writeI32(ptr: number, data: ArrayLike<number>): void {
+  new Int32Array(wasm().memory.buffer, ptr, data.length).set(data);
+}
+
+export function readF32(ptr: number, n: number): Float32Array {
+  return new Float32Array(wasm().memory.buffer, ptr, n).slice();
+}
+
+export function readI32(ptr: number, n: number): Int32Array {
+  return new Int32Array(wasm().memory.buffer, ptr, n).slice();
+}
+
+/** Writes small integer arguments (shapes, strides) into the kernel parameter area. */
+export function writeParams(values: ArrayLike<number>): void {
+  const k = wasm();
+  new Int32Array(k.memory.buffer, k.params_ptr(), values.length).set(values);
+}
+
+/** Bytes the Wasm memory currently spans (grows, never shrinks). */
+export function heapSize(): number {
+  return kernels === null ? 0 : kernels.memory.buffer.byteLength;
+}
