@@ -22,7 +22,8 @@ const copyWasm = {
 };
 
 const ts = () => typescript({ tsconfig: "./tsconfig.build.json", declaration: false, declarationMap: false, noEmitOnError: true });
-const external = (id) => id.startsWith("node:");
+// Node built-ins and the image codecs of wasm-nn/node stay imports; the core bundles nothing else.
+const external = (id) => id.startsWith("node:") || id === "pngjs" || id === "jpeg-js";
 // One shared chunk holds the library, so every entry (and wasm-nn/node) uses one Wasm instance.
 const ENTRIES = /[\\/]src[\\/](index|edge|node[\\/]index)\.ts$/;
 const manualChunks = (id) => (ENTRIES.test(id) || id.includes("/src/node/") ? undefined : "core");

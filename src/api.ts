@@ -9,3 +9,5 @@ export type { ReadyInfo, WasmSource } from "./wasm";
 export * as nn from "./nn/index";
 export * as F from "./functional/index";
 export * as init from "./init";
+export * as image from "./image";
+export type { ImageLike, ImageDataLike, ToTensorOptions, ToImageDataOptions } from "./image";

@@ -49,7 +49,7 @@ describe("fan in and fan out match PyTorch", () => {
 
 describe("random initialisers reach PyTorch's std and bounds", () => {
   // A sample large enough that the sample std lies within 2% of the target (the standard
-  // error of a std estimate from n draws is about std / sqrt(2n): 0.5% here, so 2% is 4 sigma).
+  // error of a std estimate from n draws is about std / sqrt(2n): 0.7% here; the seed is fixed).
   const SAMPLE = 20_000;
   for (const c of cases("target")) {
     it(`${c.fn} ${JSON.stringify(c.options)} on [${c.shape}]`, () => {
