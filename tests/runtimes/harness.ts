@@ -1,7 +1,7 @@
 // Runs a script of tests/runtimes in each runtime and returns what it printed (JSON).
 // Every runner works on the built package (dist/), as users get it.
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -103,27 +103,29 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Bundles `entry` as a user's build would for Cloudflare Workers (bare "wasm-nn"
- * resolved through a node_modules link with the "workerd" export condition), runs it
- * in workerd on 127.0.0.1, and returns the worker's answer to `request`.
+ * Bundles `entry` (a path) as a user's build would for Cloudflare Workers (bare "wasm-nn"
+ * resolved from a node_modules link with the "workerd" export condition), runs it in
+ * workerd on 127.0.0.1, and returns the worker's answer to `request`.
  */
 export async function runWorkerd(
   entry: string,
   request: (url: string) => Promise<Response> = (url) => fetch(url),
 ): Promise<Response> {
-  const dir = join(TMP, `workerd-${entry.replace(/\W/g, "_")}`);
+  const dir = join(TMP, `workerd-${entry.replace(/\W/g, "_").slice(-60)}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   symlinkSync(ROOT, join(dir, "node_modules/wasm-nn"), "dir");
-  copyFileSync(join(HERE, entry), join(dir, "entry.mjs"));
-  copyFileSync(join(HERE, "smoke.mjs"), join(dir, "smoke.mjs"));
   const { rollup } = await import("rollup");
   const { nodeResolve } = await import("@rollup/plugin-node-resolve");
   const bundle = await rollup({
-    input: join(dir, "entry.mjs"),
+    input: resolve(HERE, entry),
     plugins: [
       { name: "wasm-external", resolveId: (s) => (s.endsWith(".wasm") ? { id: "./wasm-nn.wasm", external: true } : null) },
-      nodeResolve({ exportConditions: ["workerd", "worker", "import"], preferBuiltins: false }),
+      nodeResolve({
+        exportConditions: ["workerd", "worker", "import"],
+        preferBuiltins: false,
+        modulePaths: [join(dir, "node_modules"), join(ROOT, "node_modules")],
+      }),
     ],
     makeAbsoluteExternalsRelative: false,
     onwarn: () => {},
