@@ -1,0 +1,153 @@
+// wasm-nn through its public API (the built package in dist/), inputs resident in the
+// Wasm heap. A shape whose function is not exported yet reports it as missing.
+
+import { readFileSync } from "node:fs";
+
+let W;
+
+export const name = "wasm-nn";
+
+export async function load() {
+  W = await import("../../dist/index.js");
+  const info = await W.ready();
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  return { version: pkg.version, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}` };
+}
+
+/** Heap statistics for the steady-state allocation check. */
+export function memoryStats() {
+  const m = W.memory();
+  return { heapBytes: m.heapBytes, tensors: m.tensors, bytes: m.bytes };
+}
+
+const fn = (name) => (typeof W.F[name] === "function" ? W.F[name] : null);
+
+// The F function each case calls, by op family and rank.
+function needed(c) {
+  const rank = c.x.length - 2;
+  switch (c.op) {
+    case "conv":
+      return [`conv${rank}d`];
+    case "convTranspose":
+      return [`convTranspose${rank}d`];
+    case "maxPool":
+      return ["maxPool2d"];
+    case "avgPool":
+      return ["avgPool2d"];
+    case "linear":
+      return ["linear"];
+    case "matmul":
+      return W.matmul || fn("matmul") ? [] : ["linear"];
+    case "unary":
+      return [c.fn];
+    case "maxUnpool":
+      return ["maxUnpool2d"];
+  }
+  return [];
+}
+
+export async function prepare(c, d) {
+  const missing = needed(c).filter((n) => !fn(n));
+  if (missing.length) return { missing: `F.${missing.join(", F.")} not exported` };
+
+  const resident = [];
+  let built;
+  try {
+    built = build(c, d, (t) => (resident.push(t), t));
+  } catch (e) {
+    for (const t of resident) t.dispose();
+    throw e;
+  }
+  return {
+    ...built,
+    read(out) {
+      if (Array.isArray(out)) return { values: out[0].toArray(), indices: out[1].toArray(), shape: out[0].shape };
+      return { values: out.toArray(), shape: out.shape };
+    },
+    release(out) {
+      if (Array.isArray(out)) for (const t of out) t.dispose();
+      else out.dispose();
+    },
+    dispose() {
+      for (const t of resident) t.dispose();
+    },
+  };
+}
+
+// The resident inputs (registered with `keep`) and the call to time.
+function build(c, d, keep) {
+  const { F, tensor } = W;
+  let run;
+  let note;
+  switch (c.op) {
+    case "conv": {
+      const x = keep(tensor(d.x, c.x));
+      const w = keep(tensor(d.w, d.wShape));
+      const b = keep(tensor(d.b, [c.outC]));
+      const conv = fn(`conv${c.x.length - 2}d`);
+      const opts = { stride: c.stride, padding: c.pad, groups: c.groups };
+      run = () => conv(x, w, b, opts);
+      break;
+    }
+    case "convTranspose": {
+      const x = keep(tensor(d.x, c.x));
+      const w = keep(tensor(d.w, d.wShape));
+      const b = keep(tensor(d.b, [c.outC]));
+      const convT = fn(`convTranspose${c.x.length - 2}d`);
+      const opts = { stride: c.stride, padding: c.pad, groups: c.groups };
+      run = () => convT(x, w, b, opts);
+      break;
+    }
+    case "maxPool": {
+      const x = keep(tensor(d.x, c.x));
+      const opts = { stride: c.stride, padding: c.pad, returnIndices: c.indices };
+      run = () => F.maxPool2d(x, c.k, opts);
+      break;
+    }
+    case "avgPool": {
+      const x = keep(tensor(d.x, c.x));
+      const opts = { stride: c.stride, padding: c.pad };
+      run = () => F.avgPool2d(x, c.k, opts);
+      break;
+    }
+    case "linear": {
+      const x = keep(tensor(d.x, c.x));
+      const w = keep(tensor(d.w, d.wShape));
+      const b = keep(tensor(d.b, [c.outF]));
+      run = () => F.linear(x, w, b);
+      break;
+    }
+    case "matmul": {
+      const a = keep(tensor(d.x, c.x));
+      const matmul = W.matmul ?? fn("matmul");
+      if (matmul) {
+        const b = keep(tensor(d.bMat, d.bShape));
+        run = () => matmul(a, b);
+        note = "matmul(a, b)";
+      } else {
+        // linear(a, w) computes a @ w^T: hand it B transposed once, outside the timing.
+        const bT = W.tidy(() => tensor(d.bMat, d.bShape).t().contiguous());
+        keep(bT);
+        run = () => F.linear(a, bT);
+        note = "F.linear(a, B^T)";
+      }
+      break;
+    }
+    case "unary": {
+      const x = keep(tensor(d.x, c.x));
+      const f = fn(c.fn);
+      run = () => f(x);
+      break;
+    }
+    case "maxUnpool": {
+      const x = keep(tensor(d.pooled, c.pooledShape));
+      const idx = keep(tensor(d.indices, c.pooledShape, { dtype: "int32" }));
+      const opts = { stride: c.stride, padding: c.pad, outputSize: c.x.slice(2) };
+      run = () => F.maxUnpool2d(x, idx, c.k, opts);
+      break;
+    }
+    default:
+      throw new Error(`wasm-nn: no implementation for ${c.op}`);
+  }
+  return { note, run };
+}

@@ -1,0 +1,66 @@
+// Compiles peak.ts with asc and measures the SIMD128 arithmetic peak (GFLOP/s). The
+// relaxed-SIMD FMA variant runs only when Node was started with
+// --experimental-wasm-relaxed-simd (Node 20 rejects relaxed SIMD otherwise).
+
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FLOPS_PER_ITERATION = 96;
+
+async function compile(relaxed) {
+  const asc = await import("assemblyscript/asc");
+  const out = `.build/${relaxed ? "peak-relaxed" : "peak"}.wasm`;
+  const features = relaxed ? "simd,relaxed-simd" : "simd";
+  // baseDir keeps asc from picking up the package's own asconfig.json.
+  const { error, stderr } = await asc.main(
+    ["peak.ts", "--baseDir", here, "--enable", features, "-O3", "--noAssert", "--runtime", "stub", "-o", out],
+    { stdout: asc.createMemoryStream(), stderr: asc.createMemoryStream() },
+  );
+  if (error) throw new Error(`asc failed on bench/peak.ts: ${error.message}\n${stderr.toString()}`);
+  const bytes = await readFile(join(here, out));
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() {} } });
+  return instance.exports;
+}
+
+/** Best GFLOP/s of several runs of about `ms` each, after the function has tiered up. */
+function measure(kernel, ms = 60, runs = 7) {
+  let iterations = 1 << 16;
+  // Warm up (V8 moves hot Wasm from its baseline to its optimising compiler) and size a run.
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    kernel(iterations, 0.5, 1);
+    const dt = performance.now() - t0;
+    if (dt > ms / 4 && i >= 3) {
+      iterations = Math.max(1, Math.round((iterations * ms) / dt));
+      break;
+    }
+    if (dt < ms / 4) iterations *= 2;
+  }
+  let best = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    kernel(iterations, 0.5, 1);
+    const dt = performance.now() - t0;
+    best = Math.max(best, (iterations * FLOPS_PER_ITERATION) / (dt * 1e6));
+  }
+  return best;
+}
+
+export function relaxedFlagPresent() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return flags.some((f) => f.includes("experimental-wasm-relaxed-simd"));
+}
+
+/** { simd: GFLOP/s, relaxedFma: GFLOP/s | null } */
+export async function simdPeak() {
+  const plain = await compile(false);
+  const simd = measure(plain.mulAdd);
+  let relaxedFma = null;
+  if (relaxedFlagPresent()) {
+    const fused = await compile(true);
+    relaxedFma = measure(fused.fusedMulAdd);
+  }
+  return { simd, relaxedFma };
+}

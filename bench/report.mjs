@@ -1,0 +1,162 @@
+// The results table (markdown, printed and written to RESULTS.md), the issue's targets,
+// and the JSON record.
+
+import { COMPUTE } from "./shapes.mjs";
+
+export const PEERS = ["tfjs-wasm", "ort-web"];
+const CONV_LINEAR = new Set(["A", "B", "C", "D", "E", "F", "G", "H", "I", "L", "M", "N"]);
+const MEMORY_TARGET = new Set(["J", "K", "P", "O"]);
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const fmtX = (r) => `${r.toFixed(2)}x`;
+const fmtKB = (b) => `${(b / 1024).toFixed(0)} KiB`;
+
+/** Best-peer time over wasm-nn time, counting only peers whose output agreed. */
+export function ratioOf(row) {
+  const own = row.engines["wasm-nn"];
+  if (!own || own.status !== "ok") return null;
+  const peers = PEERS.map((p) => row.engines[p]).filter((e) => e && e.status === "ok" && !e.mismatch);
+  if (peers.length === 0) return null;
+  return Math.min(...peers.map((e) => e.medianMs)) / own.medianMs;
+}
+
+function cell(e) {
+  if (!e) return "-";
+  if (e.status === "ok") return `${fmtMs(e.medianMs)}${e.mismatch ? " ✗" : ""}`;
+  return e.status; // "missing", "n/a", "error", "skipped"
+}
+
+function throughput(row) {
+  const e = row.engines["wasm-nn"];
+  if (!e || e.status !== "ok") return ["", ""];
+  if (row.flops) return [`${e.gflops.toFixed(1)} GFLOP/s`, ""];
+  return [`${e.gbps.toFixed(1)} GB/s`, ""];
+}
+
+function heapCell(row) {
+  const h = row.engines["wasm-nn"]?.heap;
+  if (!h) return "";
+  const grew = h.grewBytes > 0 ? [`grew ${fmtKB(h.grewBytes)}`] : [];
+  if (h.tensorsLeaked > 0) grew.push(`${h.tensorsLeaked} tensors leaked`);
+  return grew.length ? grew.join(", ") : "steady";
+}
+
+function checkCell(row) {
+  if (!row.check) return "";
+  const bad = Object.entries(row.engines).filter(([, e]) => e.mismatch).map(([n]) => n);
+  if (bad.length) return `✗ ${bad.join(", ")}`;
+  if (row.check.compared === 0) return "-";
+  return row.check.reference === "wasm-nn" ? "ok" : "ok (vs JS reference)";
+}
+
+export function table(rows, peak) {
+  const head = ["id", "op", "wasm-nn ms", "wasm-nn rate", "% SIMD peak", "tfjs-wasm ms", "ort-web ms", "best peer / wasm-nn", "outputs", "heap"];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const row of rows) {
+    const [rate] = throughput(row);
+    const own = row.engines["wasm-nn"];
+    const pct = COMPUTE.has(row.op) && own?.status === "ok" && peak ? `${((100 * own.gflops) / peak).toFixed(0)}%` : "";
+    const ratio = ratioOf(row);
+    lines.push(
+      `| ${row.id} | ${row.label} | ${cell(own)} | ${rate} | ${pct} | ${cell(row.engines["tfjs-wasm"])} | ${cell(row.engines["ort-web"])} | ${ratio === null ? "" : fmtX(ratio)} | ${checkCell(row)} | ${heapCell(row)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function verdict(failures, unknown) {
+  if (failures.length) return `not met (${failures.join(", ")})`;
+  if (unknown.length) return `not measured (${unknown.join(", ")})`;
+  return "met";
+}
+
+/** The targets of the performance issue, each "met", "not met (...)" or "not measured (...)". */
+export function targets(rows, peak) {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // A row without a ratio is listed as not measured, saying so when outputs disagreed.
+  const disagree = (r) => Object.values(r.engines).some((e) => e.mismatch);
+  const ratios = (pred) =>
+    rows.filter(pred).map((r) => {
+      const ratio = ratioOf(r);
+      return [ratio === null && r.engines["wasm-nn"]?.status === "ok" && disagree(r) ? `${r.id} (outputs disagree)` : r.id, ratio];
+    });
+  const check = (pairs, min) =>
+    pairs.length === 0
+      ? "not in this run"
+      : verdict(
+      pairs.filter(([, r]) => r !== null && r < min).map(([id, r]) => `${id} ${fmtX(r)}`),
+      pairs.filter(([, r]) => r === null).map(([id]) => id),
+    );
+  const convLinear = ratios((r) => CONV_LINEAR.has(r.shape));
+  const known = convLinear.filter(([, r]) => r !== null).map(([, r]) => r);
+  const geomean = known.length ? Math.exp(known.reduce((s, r) => s + Math.log(r), 0) / known.length) : null;
+  const missingCL = convLinear.filter(([, r]) => r === null).map(([id]) => id);
+  const n = byId.get("N")?.engines["wasm-nn"];
+  const nShare = n?.status === "ok" && peak ? n.gflops / peak : null;
+  const heapRows = rows.filter((r) => r.engines["wasm-nn"]?.status === "ok");
+  const grew = heapRows
+    .filter((r) => r.engines["wasm-nn"].heap?.grewBytes > 0 || r.engines["wasm-nn"].heap?.tensorsLeaked > 0)
+    .map((r) => r.id);
+  const notRun = rows.filter((r) => r.engines["wasm-nn"]?.status !== "ok").map((r) => r.id);
+  return {
+    geomean,
+    nShareOfPeak: nShare,
+    lines: [
+      [`every conv/linear shape (A-I, L, M, N) >= 1.0x the faster peer`, check(convLinear, 1.0)],
+      [
+        `geometric mean over those >= 1.2x`,
+        convLinear.length === 0
+          ? "not in this run"
+          : geomean === null
+          ? verdict([], missingCL)
+          : `${geomean < 1.2 ? "not met" : missingCL.length ? "so far" : "met"}: ${fmtX(geomean)}` +
+            (missingCL.length ? ` over ${known.length} of ${convLinear.length} rows (missing ${missingCL.join(", ")})` : ""),
+      ],
+      [
+        `GEMM N >= 70% of the SIMD peak`,
+        nShare === null ? verdict([], ["N"]) : `${nShare >= 0.7 ? "met" : "not met"}: ${(100 * nShare).toFixed(0)}%`,
+      ],
+      [`F and G >= 1.5x`, check(ratios((r) => r.shape === "F" || r.shape === "G"), 1.5)],
+      [`J, K, P, O >= 1.5x`, check(ratios((r) => MEMORY_TARGET.has(r.shape)), 1.5)],
+      [
+        `no heap growth in steady state (wasm-nn)`,
+        grew.length ? `not met (${grew.join(", ")})` : notRun.length === rows.length ? "not measured" : notRun.length ? `met on the ${heapRows.length} rows that ran` : "met",
+      ],
+    ],
+  };
+}
+
+export function markdown({ rows, peak, machine, versions, options, notes, date }) {
+  const t = targets(rows, peak.simd);
+  const out = [];
+  out.push("# wasm-nn benchmark results", "");
+  out.push(
+    `Generated by \`npm run bench\` on ${date}. Shapes and method: float32, one process, one thread per engine, ` +
+      `each op warmed up, then the median of ${options.reps ? `${options.reps}` : ">= 10"} timed calls; every engine's output is checked ` +
+      `against wasm-nn's (rtol 1e-3 of the output's largest magnitude; indices exactly) before timing, or against a plain ` +
+      `JS float64 reference where wasm-nn cannot run the case. ` +
+      `FLOPs = 2 x multiply-accumulates. Ratios above 1 mean wasm-nn is faster; a peer whose output disagreed (✗) is left out of the ratio.`,
+    "",
+  );
+  out.push("## Machine", "");
+  out.push(`- CPU: ${machine.cpu} (${machine.cores} logical cores), load average at start ${machine.load}`);
+  out.push(`- Node ${versions.node} (V8 ${versions.v8}), ${machine.platform}`);
+  out.push(`- wasm-nn ${versions["wasm-nn"] ?? "-"}, @tensorflow/tfjs-core + tfjs-backend-wasm ${versions["tfjs-wasm"] ?? "-"}, onnxruntime-web ${versions["ort-web"] ?? "-"}`);
+  out.push(
+    `- WebAssembly SIMD128 peak (unrolled register-only f32x4 mul+add): **${peak.simd.toFixed(1)} GFLOP/s**` +
+      (peak.relaxedFma ? `; relaxed-SIMD FMA: ${peak.relaxedFma.toFixed(1)} GFLOP/s` : "; relaxed-SIMD FMA: not measured (run Node with --experimental-wasm-relaxed-simd)"),
+  );
+  if (options.only || options.engines || options.reps) {
+    out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.engines && `--engines ${options.engines.join(",")}`, options.reps && `--reps ${options.reps}`].filter(Boolean).join(" ")}`);
+  }
+  out.push("", "## Results (median ms)", "", table(rows, peak.simd), "");
+  out.push("Rate: GFLOP/s for convolutions and matrix products, GB/s (bytes read + written once) for pooling, activations and unpooling. Heap: wasm-nn's Wasm memory size and live tensors after warm-up vs. after the timed calls.", "");
+  out.push("## Targets of the performance issue", "");
+  for (const [what, state] of t.lines) out.push(`- ${what}: ${state}`);
+  if (notes.length) {
+    out.push("", "## Notes", "");
+    for (const n of notes) out.push(`- ${n}`);
+  }
+  out.push("");
+  return { text: out.join("\n"), targets: t };
+}

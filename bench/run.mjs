@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+// wasm-nn vs. tfjs-wasm vs. onnxruntime-web on the shapes of BENCH.md, in one process.
+//
+//   npm run bench                      (from the repository root: builds, installs, runs)
+//   node bench/run.mjs [--only A,B,J+idx] [--reps N] [--engines wasm-nn,tfjs,ort] [--no-write]
+//
+// For each case: make seeded inputs, let every engine build its resident inputs (layout
+// changes, ONNX models), run each once and check the outputs agree, then warm up and time.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as ortEngine from "./engines/ort.mjs";
+import * as tfjsEngine from "./engines/tfjs.mjs";
+import * as wasmNnEngine from "./engines/wasm-nn.mjs";
+import { simdPeak } from "./peak.mjs";
+import { disagreement, referenceOutput } from "./reference.mjs";
+import { markdown, ratioOf, table } from "./report.mjs";
+import { cases, makeData } from "./shapes.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ENGINES = { "wasm-nn": wasmNnEngine, tfjs: tfjsEngine, ort: ortEngine };
+const MIN_REPS = 10;
+const MAX_REPS = 200;
+const BUDGET_MS = 400; // per engine and case: fast ops get more repetitions
+
+function parseArgs(argv) {
+  const opts = { only: null, reps: null, engines: null, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new RangeError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--only") opts.only = value().split(",");
+    else if (flag === "--reps") {
+      opts.reps = Number(value());
+      if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new RangeError("--reps: expected a positive integer");
+    } else if (flag === "--engines") {
+      opts.engines = value().split(",").map((s) => s.trim());
+      const bad = opts.engines.filter((e) => !ENGINES[e]);
+      if (bad.length) throw new RangeError(`--engines: unknown ${bad.join(", ")} (known: ${Object.keys(ENGINES).join(", ")})`);
+    } else if (flag === "--no-write") opts.write = false;
+    else if (flag === "--help" || flag === "-h") {
+      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 8).join("\n"));
+      process.exit(0);
+    } else throw new RangeError(`unknown option ${argv[i]} (see --help)`);
+  }
+  return opts;
+}
+
+function machineInfo() {
+  let cpu = os.cpus()[0]?.model ?? "unknown";
+  try {
+    const m = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.+)$/m);
+    if (m) cpu = m[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return {
+    cpu,
+    cores: os.cpus().length,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    load: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One call of an engine: run, wait if it is asynchronous, and return [ms, output]. */
+async function call(impl) {
+  const t0 = performance.now();
+  let out = impl.run();
+  if (out && typeof out.then === "function") out = await out;
+  return [performance.now() - t0, out];
+}
+
+async function timeEngine(impl, opts, memoryStats) {
+  const warm = [];
+  const start = performance.now();
+  while (warm.length < 2 || (performance.now() - start < 150 && warm.length < 50)) {
+    const [ms, out] = await call(impl);
+    impl.release(out);
+    warm.push(ms);
+  }
+  const before = memoryStats?.();
+  const reps = opts.reps ?? Math.min(MAX_REPS, Math.max(MIN_REPS, Math.ceil(BUDGET_MS / median(warm))));
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const [ms, out] = await call(impl);
+    impl.release(out);
+    times.push(ms);
+  }
+  const after = memoryStats?.();
+  const result = { medianMs: median(times), minMs: Math.min(...times), reps, warmups: warm.length };
+  if (before && after) {
+    result.heap = {
+      afterWarmup: before.heapBytes,
+      afterReps: after.heapBytes,
+      grewBytes: after.heapBytes - before.heapBytes,
+      tensorsLeaked: after.tensors - before.tensors,
+      bytesLeaked: after.bytes - before.bytes,
+    };
+  }
+  return result;
+}
+
+function sameShape(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+async function runCase(c, engines, opts, notes) {
+  const row = { id: c.id, shape: c.shape, op: c.op, label: c.label, flops: c.flops ?? null, bytes: c.bytes ?? null, engines: {} };
+  const data = makeData(c);
+  const prepared = [];
+  for (const [name, engine] of engines) {
+    if (engine.loadError) {
+      row.engines[name] = { status: "error", error: engine.loadError };
+      continue;
+    }
+    let impl = null;
+    try {
+      impl = await engine.module.prepare(c, data);
+      if (impl.missing || impl.na) {
+        row.engines[name] = { status: impl.missing ? "missing" : "n/a", reason: impl.missing ?? impl.na };
+        continue;
+      }
+      const [, out] = await call(impl);
+      const result = impl.read(out);
+      impl.release(out);
+      if (result.shape && !sameShape(result.shape, c.outShape)) {
+        throw new Error(`output shape [${result.shape}], expected [${c.outShape}]`);
+      }
+      row.engines[name] = { status: "ok", note: impl.note };
+      prepared.push({ name, engine, impl, result });
+    } catch (e) {
+      row.engines[name] = { status: "error", error: String(e?.message ?? e).split("\n")[0] };
+      await impl?.dispose?.();
+    }
+  }
+
+  // Every output against wasm-nn's; against a plain JS reference while wasm-nn cannot
+  // run the case (so a peer-only run still says which peer is wrong).
+  if (prepared.length) {
+    const own = prepared.find((p) => p.name === "wasm-nn");
+    const ref = own ?? { name: "the JS reference", result: referenceOutput(c, data) };
+    const others = prepared.filter((p) => p !== own);
+    row.check = { reference: own ? "wasm-nn" : "js", compared: others.length };
+    for (const p of others) {
+      const why = disagreement(p.result, ref.result);
+      if (why) {
+        row.engines[p.name].mismatch = why;
+        notes.push(`${c.id}: ${p.name} disagrees with ${ref.name}: ${why}`);
+      }
+    }
+  }
+  for (const p of prepared) p.result = null;
+
+  for (const p of prepared) {
+    try {
+      const stats = p.name === "wasm-nn" ? () => wasmNnEngine.memoryStats() : null;
+      Object.assign(row.engines[p.name], await timeEngine(p.impl, opts, stats));
+      const e = row.engines[p.name];
+      if (c.flops) e.gflops = c.flops / (e.medianMs * 1e6);
+      if (c.bytes) e.gbps = c.bytes / (e.medianMs * 1e6);
+    } catch (e) {
+      row.engines[p.name] = { status: "error", error: String(e?.message ?? e).split("\n")[0] };
+    } finally {
+      await p.impl.dispose();
+    }
+  }
+  for (const [name, e] of Object.entries(row.engines)) {
+    if (e.status === "missing" || e.status === "n/a") notes.push(`${c.id}: ${name} ${e.status}: ${e.reason}`);
+    else if (e.status === "error") notes.push(`${c.id}: ${name} failed: ${e.error}`);
+    else if (e.note) notes.push(`${c.id}: ${name} runs ${e.note}`);
+    if (e.heap?.tensorsLeaked) {
+      notes.push(`${c.id}: ${name} left ${e.heap.tensorsLeaked} more live tensors (${e.heap.bytesLeaked} bytes) after ${e.reps} timed calls`);
+    }
+  }
+  return row;
+}
+
+function progress(row) {
+  const parts = Object.entries(row.engines).map(([n, e]) => {
+    if (e.status !== "ok") return `${n} ${e.status}`;
+    return `${n} ${e.medianMs.toFixed(3)} ms${e.mismatch ? " (MISMATCH)" : ""}`;
+  });
+  const r = ratioOf(row);
+  console.log(`${row.id.padEnd(10)} ${parts.join(" | ")}${r === null ? "" : ` | ratio ${r.toFixed(2)}x`}`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = cases(opts.only);
+  const machine = machineInfo();
+  const versions = { node: process.versions.node, v8: process.versions.v8 };
+  console.log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load}; Node ${versions.node}`);
+
+  const peak = await simdPeak();
+  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}`);
+
+  const engines = [];
+  for (const key of opts.engines ?? Object.keys(ENGINES)) {
+    const module = ENGINES[key];
+    const entry = { module };
+    try {
+      const info = await module.load();
+      versions[module.name] = info.version;
+      console.log(`${module.name} ${info.version}: ${info.detail}`);
+    } catch (e) {
+      entry.loadError = String(e?.message ?? e).split("\n")[0];
+      console.log(`${module.name}: could not load: ${entry.loadError}`);
+    }
+    engines.push([module.name, entry]);
+  }
+  console.log("");
+
+  const notes = [];
+  const rows = [];
+  for (const c of selected) {
+    const row = await runCase(c, engines, opts, notes);
+    progress(row);
+    rows.push(row);
+  }
+
+  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const { text, targets } = markdown({ rows, peak, machine, versions, options: opts, notes, date });
+  console.log(`\n${table(rows, peak.simd)}\n`);
+  for (const [what, state] of targets.lines) console.log(`${what}: ${state}`);
+  if (notes.length) console.log(`\n${notes.join("\n")}`);
+
+  if (opts.write) {
+    writeFileSync(join(here, "RESULTS.md"), text);
+    const json = { date, machine, versions, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
+    writeFileSync(join(here, "results.json"), `${JSON.stringify(json, null, 2)}\n`);
+    console.log("\nwrote bench/RESULTS.md and bench/results.json");
+  }
+  // onnxruntime-web and tfjs keep handles open; the run is over.
+  process.exit(0);
+}
+
+main().catch((e) => {
+  // Argument mistakes get their message only; anything else its stack.
+  console.error(e instanceof RangeError ? `bench: ${e.message}` : (e?.stack ?? e));
+  process.exit(1);
+});
