@@ -10,16 +10,19 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const step = (msg) => console.log(`\n> ${msg}`);
 const sh = (cmd) => execSync(cmd, { cwd: root, stdio: "inherit" });
+// The npm that started this script (inside npm scripts, node_modules/.bin may shadow
+// the user's npm with an old copy pulled in by a test dependency).
+const npm = process.env.npm_execpath ? `"${process.execPath}" "${process.env.npm_execpath}"` : "npm";
 
 const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules/.package-lock.json");
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   step("npm ci (dependencies are missing or out of date)");
-  sh("npm ci --no-audit --no-fund");
+  sh(`${npm} ci --no-audit --no-fund`);
 }
 
 step("npm run build");
-sh("npm run build --silent");
+sh(`${npm} run build --silent`);
 
 if (process.argv.includes("--browser")) {
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
