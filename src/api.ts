@@ -9,3 +9,4 @@ export type { ReadyInfo, WasmSource } from "./wasm";
 export * as nn from "./nn/index";
 export * as F from "./functional/index";
 export * as init from "./init";
+export { loadSafetensors, saveSafetensors, type SaveSafetensorsOptions } from "./safetensors";
