@@ -62,10 +62,11 @@ import { exp4, loadTail, logPositive4, storeTail } from "./vmath";
   const sum = hsum(s4);
   o = 0;
   if (isLog) {
-    // x - max - log(sum); Mathf.log keeps a NaN sum NaN.
-    const shift = f32x4.splat(m + Mathf.log(sum));
-    for (; o < end; o += 16) v128.store(dst + o, f32x4.sub(f32x4.mul(v128.load(src + o), sign), shift));
-    if (rest) storeTail(dst + o, f32x4.sub(f32x4.mul(loadTail(src + o, rest), sign), shift), rest);
+    // (x - max) - log(sum), in that order: x - max is exact near the maximum, where the
+    // result is tiny. Mathf.log keeps a NaN sum NaN.
+    const logSum = f32x4.splat(Mathf.log(sum));
+    for (; o < end; o += 16) v128.store(dst + o, f32x4.sub(f32x4.sub(f32x4.mul(v128.load(src + o), sign), mv), logSum));
+    if (rest) storeTail(dst + o, f32x4.sub(f32x4.sub(f32x4.mul(loadTail(src + o, rest), sign), mv), logSum), rest);
   } else {
     const inv = f32x4.splat(<f32>1.0 / sum);
     for (; o < end; o += 16) v128.store(dst + o, f32x4.mul(v128.load(dst + o), inv));
@@ -108,24 +109,29 @@ import { exp4, loadTail, logPositive4, storeTail } from "./vmath";
     }
   }
   if (isLog) {
-    // sumRow <- max + log(sum); adding sum - sum turns a NaN or infinite sum into NaN.
+    // sumRow <- log(sum); adding sum - sum turns a NaN or infinite sum into NaN.
     o = 0;
     for (; o < end; o += 16) {
       const s = v128.load(sumRow + o);
-      const shift = f32x4.add(f32x4.add(v128.load(maxRow + o), logPositive4(s)), f32x4.sub(s, s));
-      v128.store(sumRow + o, shift);
+      v128.store(sumRow + o, f32x4.add(logPositive4(s), f32x4.sub(s, s)));
     }
     if (rest) {
       const s = loadTail(sumRow + o, rest);
-      const shift = f32x4.add(f32x4.add(loadTail(maxRow + o, rest), logPositive4(s)), f32x4.sub(s, s));
-      storeTail(sumRow + o, shift, rest);
+      storeTail(sumRow + o, f32x4.add(logPositive4(s), f32x4.sub(s, s)), rest);
     }
+    // (x - max) - log(sum), in that order (see softmaxRow).
     for (let d = 0; d < dim; d++) {
       const row = src + <usize>d * rowBytes;
       const out = dst + <usize>d * rowBytes;
       o = 0;
-      for (; o < end; o += 16) v128.store(out + o, f32x4.sub(f32x4.mul(v128.load(row + o), sign), v128.load(sumRow + o)));
-      if (rest) storeTail(out + o, f32x4.sub(f32x4.mul(loadTail(row + o, rest), sign), loadTail(sumRow + o, rest)), rest);
+      for (; o < end; o += 16) {
+        const shifted = f32x4.sub(f32x4.mul(v128.load(row + o), sign), v128.load(maxRow + o));
+        v128.store(out + o, f32x4.sub(shifted, v128.load(sumRow + o)));
+      }
+      if (rest) {
+        const shifted = f32x4.sub(f32x4.mul(loadTail(row + o, rest), sign), loadTail(maxRow + o, rest));
+        storeTail(out + o, f32x4.sub(shifted, loadTail(sumRow + o, rest)), rest);
+      }
     }
   } else {
     o = 0;
