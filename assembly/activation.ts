@@ -10,7 +10,7 @@
 // CPU kernels except softshrink, which propagates NaN (as PyTorch does since 2.6).
 // REQUIRES: n >= 0; buffers of the stated sizes.
 
-import { BLOCK, BLOCK_FLOATS, blockBytes, blockIn, blockOut, exp4, expm1_4, loadTail, log1p01_4, normalCdf4, sigmoid4, storeTail, tanh4 } from "./vmath";
+import { BLOCK, BLOCK_FLOATS, blockBytes, blockIn, blockOut, exp4, expNeg4, expm1_4, loadTail, log1p01_4, normalCdf4, sigmoid4, storeTail, tanh4 } from "./vmath";
 
 const ABS: i32 = 0x7fffffff;
 
@@ -150,24 +150,25 @@ export function hardswish_f32(out: usize, input: usize, n: i32): void {
   }
 }
 
-@inline function softshrink4(x: v128, l: v128): v128 {
-  const shrunk = v128.bitselect(f32x4.add(x, l), f32x4.mul(x, f32x4.splat(0.0)), f32x4.lt(x, f32x4.neg(l)));
+@inline function softshrink4(x: v128, l: v128, negL: v128): v128 {
+  const shrunk = v128.bitselect(f32x4.add(x, l), f32x4.mul(x, f32x4.splat(0.0)), f32x4.lt(x, negL));
   return v128.bitselect(f32x4.sub(x, l), shrunk, f32x4.gt(x, l));
 }
 
 /** x - lambd above lambd, x + lambd below -lambd, 0 between; NaN stays NaN. REQUIRES: lambd >= 0. */
 export function softshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void {
   const l = f32x4.splat(lambd);
+  const negL = f32x4.splat(-lambd);
   const end = blockBytes(n);
   for (let o: usize = 0; o < end; o += 64) {
     const x0 = v128.load(input + o);
     const x1 = v128.load(input + o, 16);
     const x2 = v128.load(input + o, 32);
     const x3 = v128.load(input + o, 48);
-    v128.store(out + o, softshrink4(x0, l));
-    v128.store(out + o, softshrink4(x1, l), 16);
-    v128.store(out + o, softshrink4(x2, l), 32);
-    v128.store(out + o, softshrink4(x3, l), 48);
+    v128.store(out + o, softshrink4(x0, l, negL));
+    v128.store(out + o, softshrink4(x1, l, negL), 16);
+    v128.store(out + o, softshrink4(x2, l, negL), 32);
+    v128.store(out + o, softshrink4(x3, l, negL), 48);
   }
   const rest = n & 15;
   if (rest) {
@@ -176,23 +177,24 @@ export function softshrink_f32(out: usize, input: usize, n: i32, lambd: f32): vo
   }
 }
 
-@inline function hardshrink4(x: v128, l: v128): v128 {
-  return v128.andnot(x, v128.and(f32x4.ge(x, f32x4.neg(l)), f32x4.le(x, l)));
+@inline function hardshrink4(x: v128, l: v128, negL: v128): v128 {
+  return v128.andnot(x, v128.and(f32x4.ge(x, negL), f32x4.le(x, l)));
 }
 
 /** 0 for x in [-lambd, lambd], x elsewhere; NaN stays NaN. REQUIRES: lambd >= 0. */
 export function hardshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void {
   const l = f32x4.splat(lambd);
+  const negL = f32x4.splat(-lambd);
   const end = blockBytes(n);
   for (let o: usize = 0; o < end; o += 64) {
     const x0 = v128.load(input + o);
     const x1 = v128.load(input + o, 16);
     const x2 = v128.load(input + o, 32);
     const x3 = v128.load(input + o, 48);
-    v128.store(out + o, hardshrink4(x0, l));
-    v128.store(out + o, hardshrink4(x1, l), 16);
-    v128.store(out + o, hardshrink4(x2, l), 32);
-    v128.store(out + o, hardshrink4(x3, l), 48);
+    v128.store(out + o, hardshrink4(x0, l, negL));
+    v128.store(out + o, hardshrink4(x1, l, negL), 16);
+    v128.store(out + o, hardshrink4(x2, l, negL), 32);
+    v128.store(out + o, hardshrink4(x3, l, negL), 48);
   }
   const rest = n & 15;
   if (rest) {
@@ -355,7 +357,7 @@ export function tanh_f32(out: usize, input: usize, n: i32): void {
 
 @inline function silu4(x: v128): v128 {
   // x / (1 + e^-x): the far negative tail gives -0, and -Infinity gives NaN, as in PyTorch.
-  return f32x4.div(x, f32x4.add(f32x4.splat(1.0), exp4(f32x4.neg(x))));
+  return f32x4.div(x, f32x4.add(f32x4.splat(1.0), expNeg4(x)));
 }
 
 /** x * sigmoid(x). */
@@ -436,7 +438,7 @@ const GELU_C3: f32 = 0.0713548162726009;
 
 @inline function geluTanh4(x: v128): v128 {
   const u2 = f32x4.mul(x, f32x4.add(f32x4.splat(GELU_C1), f32x4.mul(f32x4.splat(GELU_C3), f32x4.mul(x, x))));
-  return f32x4.div(x, f32x4.add(f32x4.splat(1.0), exp4(f32x4.neg(u2))));
+  return f32x4.div(x, f32x4.add(f32x4.splat(1.0), expNeg4(u2)));
 }
 
 /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), computed as x * sigmoid(2u). */
@@ -462,7 +464,7 @@ export function geluTanh_f32(out: usize, input: usize, n: i32): void {
 @inline function softplus4(x: v128, beta: v128, threshold: v128): v128 {
   // log(1 + e^bx) = max(bx, 0) + log1p(e^-|bx|): never overflows.
   const bx = f32x4.mul(x, beta);
-  const e = exp4(f32x4.neg(v128.and(bx, i32x4.splat(ABS))));
+  const e = expNeg4(v128.and(bx, i32x4.splat(ABS)));
   const sp = f32x4.div(f32x4.add(f32x4.pmax(bx, f32x4.splat(0.0)), log1p01_4(e)), beta);
   return v128.bitselect(x, sp, f32x4.gt(bx, threshold));
 }
@@ -490,7 +492,7 @@ export function softplus_f32(out: usize, input: usize, n: i32, beta: f32, thresh
 }
 
 @inline function logsigmoid4(x: v128): v128 {
-  const e = exp4(f32x4.neg(v128.and(x, i32x4.splat(ABS))));
+  const e = expNeg4(v128.and(x, i32x4.splat(ABS)));
   return f32x4.sub(f32x4.pmin(x, f32x4.splat(0.0)), log1p01_4(e));
 }
 

@@ -42,7 +42,7 @@ def main():
     h = math.log(2) / 2
     r = np.linspace(-h, h, 40001)
     r = r[r != 0]
-    c, e = lawson(r, (np.expm1(r) - r) / r**2, monomials(4), r**2 / np.expm1(r))
+    c, e = lawson(r, (np.expm1(r) - r) / r**2, monomials(3), r**2 / np.expm1(r))
     show("expm1: q(r), relative error of expm1", c, e)
 
     # log1p(y) = 2s + s^3 * Q(s^2), s = y / (2 + y), for y in [0, 1] (s in [0, 1/3]).
