@@ -100,6 +100,7 @@ describe("dim is required", () => {
         expect(() => fn(x, { dim: 1.5 })).toThrow(/expected dim an integer, got 1.5/);
         expect(() => fn(x, { dim: 2 })).toThrow(new RegExp(`^${name}: expected dim a dimension in \\[-2, 1\\], got 2`));
         expect(() => fn(x, { dim: 1, dtype: "float64" })).toThrow(/unknown option "dtype"/);
+        expect(() => fn(x, 1)).toThrow(new RegExp(`^${name}: expected an options object \\{ dim \\}, got the number 1; write \\{ dim: 1 \\}`));
       }
     });
   });
@@ -110,6 +111,7 @@ describe("dim is required", () => {
       expect(() => new Ctor()).toThrow(TypeError);
       expect(() => new Ctor()).toThrow(new RegExp(`^${name}: expected options.dim`));
       expect(() => new Ctor({ dim: null })).toThrow(TypeError);
+      expect(() => new Ctor(0)).toThrow(/write \{ dim: 0 \}/);
     }
   });
 

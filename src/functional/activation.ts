@@ -258,6 +258,9 @@ export type SoftmaxKind = "softmax" | "logSoftmax" | "softmin";
 
 /** The required `dim` of softmax-like layers (PyTorch's implicit choice is deprecated there and refused here). */
 export function parseSoftmaxDim(layer: string, options: unknown): number {
+  if (typeof options === "number") {
+    throw typeError(layer, `expected an options object { dim }, got the number ${options}; write { dim: ${options} }`);
+  }
   const o = checkOptions(layer, options, ["dim"]);
   const dim = o.dim;
   if (dim === undefined || dim === null) {
@@ -298,6 +301,9 @@ export function runSoftmax(layer: string, kind: SoftmaxKind, input: unknown, dim
 }
 
 export function parseGluDim(layer: string, options: unknown): number {
+  if (typeof options === "number") {
+    throw typeError(layer, `expected an options object { dim }, got the number ${options}; write { dim: ${options} }`);
+  }
   const o = checkOptions(layer, options, ["dim"]);
   if (o.dim === undefined) return -1;
   if (typeof o.dim !== "number" || !Number.isInteger(o.dim)) throw badType(layer, "dim", "an integer", o.dim);

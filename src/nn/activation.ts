@@ -284,39 +284,39 @@ export class Threshold extends Module {
 }
 
 abstract class SoftmaxModule extends Module {
-  protected abstract readonly kind: SoftmaxKind;
   readonly dim: number;
-  constructor(layer: string, options: { dim: number } | undefined) {
+  readonly #layer: string;
+  readonly #kind: SoftmaxKind;
+  constructor(layer: string, kind: SoftmaxKind, options: { dim: number } | undefined) {
     super();
     this.dim = parseSoftmaxDim(layer, options);
+    this.#layer = layer;
+    this.#kind = kind;
   }
 
   forward(input: Tensor): Tensor {
-    return runSoftmax(this.layerName, this.kind, input, this.dim);
+    return runSoftmax(this.#layer, this.#kind, input, this.dim);
   }
 }
 
 /** Softmax along `dim` (required: `new nn.Softmax({ dim: 1 })`). */
 export class Softmax extends SoftmaxModule {
-  protected readonly kind = "softmax";
   constructor(options: { dim: number }) {
-    super("Softmax", options);
+    super("Softmax", "softmax", options);
   }
 }
 
 /** Log-softmax along `dim` (required). */
 export class LogSoftmax extends SoftmaxModule {
-  protected readonly kind = "logSoftmax";
   constructor(options: { dim: number }) {
-    super("LogSoftmax", options);
+    super("LogSoftmax", "logSoftmax", options);
   }
 }
 
 /** Softmin along `dim` (required). */
 export class Softmin extends SoftmaxModule {
-  protected readonly kind = "softmin";
   constructor(options: { dim: number }) {
-    super("Softmin", options);
+    super("Softmin", "softmin", options);
   }
 }
 
