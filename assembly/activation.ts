@@ -1,14 +1,16 @@
 // Elementwise activation functions over contiguous float32 buffers.
 //
-// Layout: `out` and `input` hold n floats (out may alias input); PReLU and GLU take the
+// Layout: `out` and `input` hold n floats; PReLU, RReLU and GLU take the extra buffers and
 // shapes they need. The elementwise kernels work on blocks of 16 floats, loading all four
 // vectors of a block before storing any: that keeps several independent exp/div chains in
 // flight and keeps the stores from stalling the next loads when the input and output
-// addresses differ by a multiple of 4 KiB. The last 0-15 floats are copied into a
-// 16-float block and run through the same code, so a value's result never depends on its
-// position. NaN, infinities and -0 follow PyTorch 1.13's
-// CPU kernels except softshrink, which propagates NaN (as PyTorch does since 2.6).
-// REQUIRES: n >= 0; buffers of the stated sizes.
+// addresses differ by a multiple of 4 KiB. The last 1-15 floats are copied into a 16-float
+// block and run through the same code, so a value's result never depends on its position.
+// NaN, infinities and -0 follow PyTorch 1.13's CPU kernels, except that softshrink
+// propagates NaN (as PyTorch does since 2.6) and that results are computed without the
+// intermediate overflow of x * 6 (hardswish) or x^3 (the tanh GELU) near the float32 limit.
+// REQUIRES: n >= 0; buffers of the stated sizes; out equals input or does not overlap it
+// (GLU: does not overlap it).
 
 import { BLOCK, BLOCK_FLOATS, blockBytes, blockIn, blockOut, exp4, expNeg4, expm1_4, loadTail, log1p01_4, normalCdf4, sigmoid4, storeTail, tanh4 } from "./vmath";
 

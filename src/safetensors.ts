@@ -31,7 +31,9 @@ interface Entry {
  * Reads a .safetensors file (its bytes) into `{ name: Tensor }`, ready for
  * `module.loadStateDict()`. Every problem (truncated file, bad header, offsets out of
  * range, overlapping or missing data, unsupported dtype) throws a RangeError or TypeError
- * naming the tensor; nothing is allocated unless the whole file is valid.
+ * naming the tensor; nothing is allocated unless the whole file is valid. The tensors are
+ * the caller's: `loadStateDict` copies them, so dispose them afterwards (or load inside
+ * `tidy`).
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   let data: Uint8Array;
