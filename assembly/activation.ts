@@ -7,8 +7,8 @@
 // addresses differ by a multiple of 4 KiB. The last 1-15 floats are copied into a 16-float
 // block and run through the same code, so a value's result never depends on its position.
 // NaN, infinities and -0 follow PyTorch 1.13's CPU kernels, except that softshrink
-// propagates NaN (as PyTorch does since 2.6) and that results are computed without the
-// intermediate overflow of x * 6 (hardswish) or x^3 (the tanh GELU) near the float32 limit.
+// propagates NaN (as PyTorch does since 2.6) and that hardswish does not overflow for x
+// near the float32 limit (PyTorch's x * 6 does); results match PyTorch's float64 ones.
 // REQUIRES: n >= 0; buffers of the stated sizes; out equals input or does not overlap it
 // (GLU: does not overlap it).
 
