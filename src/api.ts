@@ -11,3 +11,4 @@ export * as F from "./functional/index";
 export * as init from "./init";
 export * as image from "./image";
 export type { ImageLike, ImageDataLike, ToTensorOptions, ToImageDataOptions } from "./image";
+export { loadSafetensors, saveSafetensors, type SaveSafetensorsOptions } from "./safetensors";
