@@ -9,7 +9,15 @@
 // input rows. So the kernels first reduce those rows column by column (one contiguous
 // SIMD pass) into a scratch row framed with the padding's neutral value (-inf for max,
 // 0 for sums), then reduce along that row with the kernel's stride and dilation, four
-// outputs per v128. The frame makes the second pass free of bounds checks.
+// outputs per v128. The frame makes the second pass free of bounds checks. Stride 2
+// with kernel width 2 or 3 (the common 2-D poolings) skips the scratch row: the window
+// rows are combined in registers and the even and odd columns split with shuffles.
+//
+// Wasm's f32x4.max (NaN- and signed-zero-exact) costs about eight x86 instructions,
+// f32x4.pmax one. Max pooling therefore runs with pmax and sums every loaded vector on
+// the side: the sum is NaN whenever a NaN (or both infinities) went in, and then that
+// output row is recomputed with the exact max. Without NaNs the values are the same;
+// only the sign of a zero maximum may differ from PyTorch's when -0 and +0 tie.
 // Argmax needs PyTorch's visiting order for ties (row-major through the window, the
 // first maximum wins, the last NaN wins), which separation would change; it visits
 // taps in that order instead, four outputs per v128 inside the input and scalar code
@@ -21,8 +29,16 @@
 
 const NEG_INF: f32 = -Infinity;
 
+// How values combine: exact max (NaN-propagating), fast max (pmax; the caller checks
+// for NaNs), or sum.
+const EXACT_MAX = 0;
+const FAST_MAX = 1;
+const SUM = 2;
+
 // Lanes of the argmax merge (4 floats, then 4 int32).
 const LANES: usize = memory.data(32, 16);
+// The NaN detector of stride2Output.
+const DET: usize = memory.data(16, 16);
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -81,64 +97,103 @@ function windowRows(rows: usize, dStart: i32, hStart: i32, iD: i32, iH: i32, iW:
 }
 
 @inline
-function combine(a: v128, b: v128, isMax: bool): v128 {
-  return isMax ? f32x4.max(a, b) : f32x4.add(a, b);
-}
-
-@inline
-function combine1(a: f32, b: f32, isMax: bool): f32 {
-  // f32.max returns NaN when either side is NaN, as PyTorch's max pooling does.
-  return isMax ? max<f32>(a, b) : a + b;
-}
-
-/** dst[c] = a[c] (op) b[c] for c < n. */
-@inline
-function combineRows2(dst: usize, a: usize, b: usize, n: i32, isMax: bool): void {
-  let c = 0;
-  for (; c + 4 <= n; c += 4) v128.store(at(dst, c), combine(v128.load(at(a, c)), v128.load(at(b, c)), isMax));
-  for (; c < n; c++) store<f32>(at(dst, c), combine1(load<f32>(at(a, c)), load<f32>(at(b, c)), isMax));
-}
-
-/** dst[c] = a[c] (op) b[c] (op) e[c] for c < n. */
-@inline
-function combineRows3(dst: usize, a: usize, b: usize, e: usize, n: i32, isMax: bool): void {
-  let c = 0;
-  for (; c + 4 <= n; c += 4) {
-    const ab = combine(v128.load(at(a, c)), v128.load(at(b, c)), isMax);
-    v128.store(at(dst, c), combine(ab, v128.load(at(e, c)), isMax));
-  }
-  for (; c < n; c++) {
-    store<f32>(at(dst, c), combine1(combine1(load<f32>(at(a, c)), load<f32>(at(b, c)), isMax), load<f32>(at(e, c)), isMax));
-  }
+function combine(a: v128, b: v128, op: i32): v128 {
+  if (op == SUM) return f32x4.add(a, b);
+  return op == FAST_MAX ? f32x4.pmax(a, b) : f32x4.max(a, b);
 }
 
 /**
- * dst[c] = max (or sum) over the `nr` rows listed at rows[1..nr] of src[row + c], c < n,
- * two or three rows per pass so the scratch row is written as few times as possible.
+ * Adds b to a, or PyTorch's max step: b replaces a when greater or NaN. Done in vector
+ * registers because V8 compiles a scalar float select to branches, which mispredict
+ * on every other random value.
  */
 @inline
-function reduceRows(dst: usize, src: usize, rows: usize, nr: i32, n: i32, isMax: bool): void {
+function combine1(a: f32, b: f32, op: i32): f32 {
+  if (op == SUM) return a + b;
+  const va = f32x4.splat(a);
+  const vb = f32x4.splat(b);
+  return f32x4.extract_lane(v128.bitselect(vb, va, takes(vb, va)), 0);
+}
+
+/** PyTorch's max-pooling rule, per lane: v replaces the running maximum when greater, or when NaN. */
+@inline
+function takes(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+}
+
+/** The side sum of fast max: true when a NaN (or +inf with -inf) was among the values. */
+@inline
+function suspicious(det: v128): bool {
+  return v128.any_true(f32x4.ne(det, det));
+}
+
+/**
+ * dst[c] = a[c] (op) b[c] (op) e[c] for c < n, with only the first `count` (1 to 3) of
+ * a, b, e. For FAST_MAX adds everything read to `det` (see `suspicious`) and returns it.
+ */
+@inline
+function combineRows(dst: usize, a: usize, b: usize, e: usize, count: i32, n: i32, op: i32, det: v128): v128 {
+  let c = 0;
+  for (; c + 4 <= n; c += 4) {
+    let v = v128.load(at(a, c));
+    let t = v;
+    if (count >= 2) {
+      const w = v128.load(at(b, c));
+      t = f32x4.add(t, w);
+      v = combine(v, w, op);
+    }
+    if (count >= 3) {
+      const w = v128.load(at(e, c));
+      t = f32x4.add(t, w);
+      v = combine(v, w, op);
+    }
+    if (op == FAST_MAX) det = f32x4.add(det, t);
+    v128.store(at(dst, c), v);
+  }
+  for (; c < n; c++) {
+    let v = load<f32>(at(a, c));
+    let t = v;
+    if (count >= 2) {
+      const w = load<f32>(at(b, c));
+      t += w;
+      v = combine1(v, w, op);
+    }
+    if (count >= 3) {
+      const w = load<f32>(at(e, c));
+      t += w;
+      v = combine1(v, w, op);
+    }
+    if (op == FAST_MAX) det = f32x4.add(det, f32x4.splat(t));
+    store<f32>(at(dst, c), v);
+  }
+  return det;
+}
+
+@inline
+function rowAt(src: usize, rows: usize, r: i32): usize {
+  return at(src, load<i32>(at(rows, r)));
+}
+
+/**
+ * dst[c] = combination over the `nr` rows listed at rows[1..nr] of src[row + c], c < n,
+ * three rows in the first pass and two more per later pass, so the scratch row is
+ * written as few times as possible. Returns the NaN detector for FAST_MAX.
+ */
+@inline
+function reduceRows(dst: usize, src: usize, rows: usize, nr: i32, n: i32, op: i32): v128 {
+  let det = f32x4.splat(0);
   if (nr == 0) {
-    fill(dst, n, isMax ? NEG_INF : 0);
-    return;
+    fill(dst, n, op == SUM ? 0 : NEG_INF);
+    return det;
   }
-  const r1 = at(src, load<i32>(rows, 4));
-  if (nr == 1) {
-    memory.copy(dst, r1, <usize>n << 2);
-    return;
-  }
-  const r2 = at(src, load<i32>(rows, 8));
-  let r = 2;
-  if (nr >= 3) {
-    combineRows3(dst, r1, r2, at(src, load<i32>(rows, 12)), n, isMax);
-    r = 3;
-  } else {
-    combineRows2(dst, r1, r2, n, isMax);
-  }
-  for (; r + 1 < nr; r += 2) {
-    combineRows3(dst, dst, at(src, load<i32>(at(rows, r + 1))), at(src, load<i32>(at(rows, r + 2))), n, isMax);
-  }
-  if (r < nr) combineRows2(dst, dst, at(src, load<i32>(at(rows, r + 1))), n, isMax);
+  const r1 = rowAt(src, rows, 1);
+  if (nr == 1) return combineRows(dst, r1, r1, r1, 1, n, op, det);
+  if (nr == 2) return combineRows(dst, r1, rowAt(src, rows, 2), r1, 2, n, op, det);
+  det = combineRows(dst, r1, rowAt(src, rows, 2), rowAt(src, rows, 3), 3, n, op, det);
+  let r = 3;
+  for (; r + 1 < nr; r += 2) det = combineRows(dst, dst, rowAt(src, rows, r + 1), rowAt(src, rows, r + 2), 3, n, op, det);
+  if (r < nr) det = combineRows(dst, dst, rowAt(src, rows, r + 1), dst, 2, n, op, det);
+  return det;
 }
 
 /** Elements p[0], p[2], p[4], p[6], reading nothing past p[6]. */
@@ -159,19 +214,19 @@ function gatherStride(p: usize, s: i32): v128 {
 }
 
 /**
- * out[j] = max (or sum) over kw < kW of src[j*sW + kw*dW], j < oW. Only src[0, avail)
+ * out[j] = combination over kw < kW of src[j*sW + kw*dW], j < oW. Only src[0, avail)
  * is read. Strides 1 and 2 run four outputs per v128 (stride 2 with dilation 1 takes
  * two taps from each pair of loads); other strides and the last outputs are scalar.
  */
 @inline
-function reduceAlong(out: usize, src: usize, avail: i32, oW: i32, kW: i32, sW: i32, dW: i32, isMax: bool): void {
+function reduceAlong(out: usize, src: usize, avail: i32, oW: i32, kW: i32, sW: i32, dW: i32, op: i32): void {
   const reach = (kW - 1) * dW;
   let j = 0;
   if (sW == 1) {
     for (; j + 4 <= oW && j + 3 + reach < avail; j += 4) {
       const p = at(src, j);
       let acc = v128.load(p);
-      for (let kw = 1; kw < kW; kw++) acc = combine(acc, v128.load(at(p, kw * dW)), isMax);
+      for (let kw = 1; kw < kW; kw++) acc = combine(acc, v128.load(at(p, kw * dW)), op);
       v128.store(at(out, j), acc);
     }
   } else if (sW == 2 && dW == 1) {
@@ -182,7 +237,7 @@ function reduceAlong(out: usize, src: usize, avail: i32, oW: i32, kW: i32, sW: i
       if (kW >= 2) {
         const a = v128.load(p);
         const b = v128.load(p, 16);
-        acc = combine(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7), isMax);
+        acc = combine(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7), op);
         kw = 2;
       } else {
         acc = gather2(p);
@@ -191,25 +246,173 @@ function reduceAlong(out: usize, src: usize, avail: i32, oW: i32, kW: i32, sW: i
       for (; kw + 1 < kW; kw += 2) {
         const a = v128.load(at(p, kw));
         const b = v128.load(at(p, kw), 16);
-        acc = combine(acc, combine(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7), isMax), isMax);
+        acc = combine(acc, combine(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7), op), op);
       }
-      if (kw < kW) acc = combine(acc, gather2(at(p, kw)), isMax);
+      if (kw < kW) acc = combine(acc, gather2(at(p, kw)), op);
       v128.store(at(out, j), acc);
     }
   } else if (sW == 2) {
     for (; j + 4 <= oW && 2 * j + 6 + reach < avail; j += 4) {
       const p = at(src, 2 * j);
       let acc = gather2(p);
-      for (let kw = 1; kw < kW; kw++) acc = combine(acc, gather2(at(p, kw * dW)), isMax);
+      for (let kw = 1; kw < kW; kw++) acc = combine(acc, gather2(at(p, kw * dW)), op);
       v128.store(at(out, j), acc);
     }
   }
   for (; j < oW; j++) {
     const p = at(src, j * sW);
     let acc = load<f32>(p);
-    for (let kw = 1; kw < kW; kw++) acc = combine1(acc, load<f32>(at(p, kw * dW)), isMax);
+    for (let kw = 1; kw < kW; kw++) acc = combine1(acc, load<f32>(at(p, kw * dW)), op);
     store<f32>(at(out, j), acc);
   }
+}
+
+/**
+ * Outputs [j0, j1) of a stride-2 row with kernel width kW (2 or 3, dilation 1) from the
+ * `nr` (1 to 3) rows r1, r2, r3, four per step, everything in registers. Each step
+ * loads eight columns from every row and combines them vertically; the even and odd
+ * columns then are the window's taps, and for kW = 3 the first tap is the odd columns
+ * moved one lane up with the previous step's last one (`carry` before the first step).
+ * Sums are multiplied by scale[j]. Returns the NaN detector for FAST_MAX.
+ */
+@inline
+function stride2Row(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, kW: i32, pW: i32, j0: i32, j1: i32, carry: f32, scale: usize, op: i32): v128 {
+  let det = f32x4.splat(0);
+  let prev = f32x4.splat(carry);
+  // First loaded column of output j: 2j - pW, one further right when the carry supplies tap 0.
+  const shift = kW == 3 ? 1 - pW : -pW;
+  for (let j = j0; j < j1; j += 4) {
+    const c = 2 * j + shift;
+    let a = v128.load(at(r1, c));
+    let e = v128.load(at(r1, c), 16);
+    let t = f32x4.add(a, e);
+    if (nr >= 2) {
+      const a2 = v128.load(at(r2, c));
+      const e2 = v128.load(at(r2, c), 16);
+      t = f32x4.add(t, f32x4.add(a2, e2));
+      a = combine(a, a2, op);
+      e = combine(e, e2, op);
+    }
+    if (nr >= 3) {
+      const a3 = v128.load(at(r3, c));
+      const e3 = v128.load(at(r3, c), 16);
+      t = f32x4.add(t, f32x4.add(a3, e3));
+      a = combine(a, a3, op);
+      e = combine(e, e3, op);
+    }
+    if (op == FAST_MAX) det = f32x4.add(det, t);
+    const odd = v128.shuffle<f32>(a, e, 1, 3, 5, 7);
+    v128.store(at(out, j), stride2Taps(a, e, odd, prev, kW, scale, j, op));
+    prev = odd;
+  }
+  return det;
+}
+
+/** The four outputs of a step from the combined columns a (c..c+3) and e (c+4..c+7). */
+@inline
+function stride2Taps(a: v128, e: v128, odd: v128, prev: v128, kW: i32, scale: usize, j: i32, op: i32): v128 {
+  const even = v128.shuffle<f32>(a, e, 0, 2, 4, 6);
+  let acc = kW == 3 ? combine(combine(v128.shuffle<f32>(prev, odd, 3, 4, 5, 6), even, op), odd, op) : combine(even, odd, op);
+  if (op == SUM) acc = f32x4.mul(acc, v128.load(at(scale, j)));
+  return acc;
+}
+
+@inline
+function stride2Rows(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, kW: i32, pW: i32, j0: i32, j1: i32, carry: f32, scale: usize, op: i32): v128 {
+  if (nr == 1) return stride2Row(out, r1, r1, r1, 1, kW, pW, j0, j1, carry, scale, op);
+  if (nr == 2) return stride2Row(out, r1, r2, r1, 2, kW, pW, j0, j1, carry, scale, op);
+  return stride2Row(out, r1, r2, r3, 3, kW, pW, j0, j1, carry, scale, op);
+}
+
+/** Lane 0: the rows' values at column c combined (c inside the rows). */
+@inline
+function columnAt(r1: usize, r2: usize, r3: usize, nr: i32, c: i32, op: i32): f32 {
+  const how = op == SUM ? SUM : EXACT_MAX;
+  let v = v128.load32_splat(at(r1, c));
+  if (nr >= 2) v = combine(v, v128.load32_splat(at(r2, c)), how);
+  if (nr >= 3) v = combine(v, v128.load32_splat(at(r3, c)), how);
+  return f32x4.extract_lane(v, 0);
+}
+
+// Outputs of a step that reaches past the end of the output row go through here.
+const STEP_OUT: usize = memory.data(16, 16);
+
+/**
+ * The step of outputs [j, min(j + 4, oW)) whose columns reach past an end of the rows:
+ * the same loads, with the lanes outside [0, iW) replaced by the neutral value.
+ * Reads up to 7 floats beyond the rows (or 1 before them): the caller makes sure that
+ * memory is there.
+ */
+@inline
+function stride2Masked(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, iW: i32, oW: i32, kW: i32, pW: i32, j: i32, scale: usize, op: i32): v128 {
+  const shift = kW == 3 ? 1 - pW : -pW;
+  const c = 2 * j + shift;
+  const neutral = f32x4.splat(op == SUM ? 0 : NEG_INF);
+  const cols = i32x4.add(i32x4.splat(c), i32x4(0, 1, 2, 3));
+  const limit = i32x4.splat(iW);
+  const inA = v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, limit));
+  const inE = i32x4.lt_s(i32x4.add(cols, i32x4.splat(4)), limit);
+  let a = neutral;
+  let e = neutral;
+  let t = f32x4.splat(0);
+  for (let k = 0; k < nr; k++) {
+    const row = k == 0 ? r1 : k == 1 ? r2 : r3;
+    const ak = v128.load(at(row, c));
+    const ek = v128.load(at(row, c), 16);
+    t = f32x4.add(t, f32x4.add(v128.and(ak, inA), v128.and(ek, inE)));
+    a = combine(a, v128.bitselect(ak, neutral, inA), op);
+    e = combine(e, v128.bitselect(ek, neutral, inE), op);
+  }
+  let carry: f32 = op == SUM ? 0 : NEG_INF;
+  if (kW == 3 && c > 0) {
+    carry = columnAt(r1, r2, r3, nr, c - 1, op);
+    t = f32x4.add(t, f32x4.splat(carry));
+  }
+  const acc = stride2Taps(a, e, v128.shuffle<f32>(a, e, 1, 3, 5, 7), f32x4.splat(carry), kW, scale, j, op);
+  if (j + 4 <= oW) {
+    v128.store(at(out, j), acc);
+  } else {
+    v128.store(STEP_OUT, acc);
+    for (let q = j; q < oW; q++) store<f32>(at(out, q), load<f32>(at(STEP_OUT, q - j)));
+  }
+  return t;
+}
+
+/**
+ * One output row of stride 2, dilation 1, kernel width 2 or 3 from one to three rows:
+ * stride2Row in place while a step's loads stay inside the rows, stride2Masked for the
+ * steps at the ends (their loads stray at most 7 floats past a row, or 1 before it:
+ * harmless inside the input, and the last rows of the input, where it would leave the
+ * buffer, take the general path instead). Returns false for those, else true with the
+ * NaN detector (FAST_MAX) in DET.
+ */
+@inline
+function stride2Output(out: usize, src: usize, rows: usize, nr: i32, iW: i32, oW: i32, kW: i32, pW: i32, scale: usize, inputEnd: usize, op: i32): bool {
+  const shift = kW == 3 ? 1 - pW : -pW;
+  const jIn = shift < 0 ? 4 : 0; // a first step starting left of column 0 is an edge step
+  const last = (iW - 8 - shift) >> 1; // largest j whose step loads stay in the row
+  let jEnd = jIn;
+  while (jEnd + 4 <= oW && jEnd <= last) jEnd += 4;
+  const r1 = rowAt(src, rows, 1);
+  const r2 = nr >= 2 ? rowAt(src, rows, 2) : r1;
+  const r3 = nr >= 3 ? rowAt(src, rows, 3) : r1;
+  if (jEnd < oW) {
+    // The right edge step reads up to column 2*jLast + shift + 7 of every row.
+    const jLast = (oW - 1) & ~3;
+    const reach = at(max(r1, max(r2, r3)), 2 * jLast + shift + 8);
+    if (reach > inputEnd) return false;
+  }
+  let det = f32x4.splat(0);
+  if (jEnd > jIn) {
+    // Tap 0 of the first step is column -pW: padding, or column 0.
+    const carry: f32 = pW == 0 && kW == 3 ? columnAt(r1, r2, r3, nr, 0, op) : op == SUM ? 0 : NEG_INF;
+    det = stride2Rows(out, r1, r2, r3, nr, kW, pW, jIn, jEnd, carry, scale, op);
+    if (op == FAST_MAX && pW == 0 && kW == 3) det = f32x4.add(det, f32x4.splat(carry));
+  }
+  for (let j = 0; j < min(jIn, oW); j += 4) det = f32x4.add(det, stride2Masked(out, r1, r2, r3, nr, iW, oW, kW, pW, j, scale, op));
+  for (let j = max(jEnd, jIn); j < oW; j += 4) det = f32x4.add(det, stride2Masked(out, r1, r2, r3, nr, iW, oW, kW, pW, j, scale, op));
+  v128.store(DET, det);
+  return true;
 }
 
 /** Scratch bytes maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32 and lpPool3d_f32 need (dW = 1 for average pooling). */
@@ -249,19 +452,25 @@ export function maxPool3d_f32(
   const rows = scratch + rowBytes(span);
   frameRow(row, pW, iW, span, NEG_INF);
   const plane = iD * iH * iW;
-  // A single in-range row needs no frame when no window reaches past it: read it in place.
-  const inPlace = pW == 0 && (oW - 1) * sW + (kW - 1) * dW < iW;
+  const inputEnd = input + (<usize>planes * <usize>plane << 2);
+  const fused = sW == 2 && dW == 1 && (kW == 2 || kW == 3);
   let o = out;
   for (let p = 0; p < planes; p++) {
     const src = input + (<usize>p * <usize>plane << 2);
     for (let od = 0; od < oD; od++) {
       for (let oh = 0; oh < oH; oh++) {
         const nr = windowRows(rows, od * sD - pD, oh * sH - pH, iD, iH, iW, kD, kH, dD, dH);
-        if (inPlace && nr == 1) {
-          reduceAlong(o, at(src, load<i32>(rows, 4)), iW, oW, kW, sW, dW, true);
+        let det: v128;
+        if (fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, 0, inputEnd, FAST_MAX)) {
+          det = v128.load(DET);
         } else {
-          reduceRows(at(row, pW), src, rows, nr, iW, true);
-          reduceAlong(o, row, span + 4, oW, kW, sW, dW, true);
+          det = reduceRows(at(row, pW), src, rows, nr, iW, FAST_MAX);
+          reduceAlong(o, row, span + 4, oW, kW, sW, dW, FAST_MAX);
+        }
+        if (suspicious(det)) {
+          // A NaN (or both infinities) in these rows: redo the row with the exact max.
+          reduceRows(at(row, pW), src, rows, nr, iW, EXACT_MAX);
+          reduceAlong(o, row, span + 4, oW, kW, sW, dW, EXACT_MAX);
         }
         o = at(o, oW);
       }
@@ -274,20 +483,20 @@ export function maxPool3d_f32(
 function argmaxAt(out: usize, idx: usize, src: usize, rows: usize, nr: i32, wStart: i32, kW: i32, dW: i32, iW: i32): void {
   const w0 = firstTap(wStart, dW);
   const wEnd = min(wStart + (kW - 1) * dW + 1, iW);
-  let best = NEG_INF;
-  let bestAt = load<i32>(rows) + w0;
+  // Lane 0 of vectors, so the choice is a bit select rather than a branch.
+  let best = f32x4.splat(NEG_INF);
+  let bestAt = i32x4.splat(load<i32>(rows) + w0);
   for (let r = 1; r <= nr; r++) {
     const base = load<i32>(at(rows, r));
     for (let w = w0; w < wEnd; w += dW) {
-      const v = load<f32>(at(src, base + w));
-      if (v > best || v != v) {
-        best = v;
-        bestAt = base + w;
-      }
+      const v = v128.load32_splat(at(src, base + w));
+      const take = takes(v, best);
+      best = v128.bitselect(v, best, take);
+      bestAt = v128.bitselect(i32x4.splat(base + w), bestAt, take);
     }
   }
-  store<f32>(out, best);
-  store<i32>(idx, bestAt);
+  store<f32>(out, f32x4.extract_lane(best, 0));
+  store<i32>(idx, i32x4.extract_lane(bestAt, 0));
 }
 
 /** Four argmax outputs whose taps all lie inside the rows, one per lane. */
@@ -301,7 +510,7 @@ function argmax4(out: usize, idx: usize, src: usize, rows: usize, nr: i32, w: i3
     const baseAt = i32x4.add(i32x4.splat(base), col);
     for (let kw = 0; kw < kW; kw++) {
       const v = gatherStride(at(p, kw * dW), sW);
-      const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      const take = takes(v, best);
       best = v128.bitselect(v, best, take);
       bestAt = v128.bitselect(i32x4.add(baseAt, i32x4.splat(kw * dW)), bestAt, take);
     }
@@ -378,23 +587,29 @@ function windowCount(o: i32, s: i32, k: i32, pad: i32, n: i32, includePad: bool)
   return includePad ? end - start : min(end, n) - max(start, 0);
 }
 
-/** Raises each element to `p` (PyTorch's x.pow(p)); exact SIMD for p = 1 and 2. */
+/** dst[c] = sum over the rows at rows[1..nr] of src[row + c]^p (PyTorch's x.pow(p)); SIMD for p = 1 and 2. */
 @inline
-function powRow(dst: usize, src: usize, n: i32, p: f32): void {
-  let c = 0;
-  if (p == 2) {
-    for (; c + 4 <= n; c += 4) {
-      const v = v128.load(at(src, c));
-      v128.store(at(dst, c), f32x4.mul(v, v));
+function powRows(dst: usize, src: usize, rows: usize, nr: i32, n: i32, p: f32): void {
+  if (p == 1) {
+    reduceRows(dst, src, rows, nr, n, SUM);
+    return;
+  }
+  fill(dst, n, 0);
+  for (let r = 1; r <= nr; r++) {
+    const rp = rowAt(src, rows, r);
+    let c = 0;
+    if (p == 2) {
+      for (; c + 4 <= n; c += 4) {
+        const v = v128.load(at(rp, c));
+        v128.store(at(dst, c), f32x4.add(v128.load(at(dst, c)), f32x4.mul(v, v)));
+      }
+      for (; c < n; c++) {
+        const v = load<f32>(at(rp, c));
+        store<f32>(at(dst, c), load<f32>(at(dst, c)) + v * v);
+      }
+    } else {
+      for (; c < n; c++) store<f32>(at(dst, c), load<f32>(at(dst, c)) + <f32>Math.pow(<f64>load<f32>(at(rp, c)), <f64>p));
     }
-    for (; c < n; c++) {
-      const v = load<f32>(at(src, c));
-      store<f32>(at(dst, c), v * v);
-    }
-  } else if (p == 1) {
-    memory.copy(dst, src, <usize>n << 2);
-  } else {
-    for (; c < n; c++) store<f32>(at(dst, c), <f32>Math.pow(<f64>load<f32>(at(src, c)), <f64>p));
   }
 }
 
@@ -435,6 +650,8 @@ function averageBody(
   for (let ow = 0; ow < oW; ow++) store<i32>(at(countW, ow), windowCount(ow, sW, kW, pW, iW, includePad));
   const kernelSize = <f32>(kD * kH * kW);
   const plane = iD * iH * iW;
+  const inputEnd = input + (<usize>planes * <usize>plane << 2);
+  const fused = sW == 2 && (kW == 2 || kW == 3);
   let scaleKey = -1;
   let o = out;
   for (let pl = 0; pl < planes; pl++) {
@@ -452,40 +669,19 @@ function averageBody(
           }
         }
         const nr = windowRows(rows, od * sD - pD, oh * sH - pH, iD, iH, iW, kD, kH, 1, 1);
-        if (lp) {
-          // Powers of the window rows, summed: the first row goes straight into the scratch row.
-          const body = at(row, pW);
-          if (nr == 0) fill(body, iW, 0);
-          for (let r = 1; r <= nr; r++) {
-            const rp = at(src, load<i32>(at(rows, r)));
-            if (r == 1) powRow(body, rp, iW, p);
-            else if (p == 2) {
-              let c = 0;
-              for (; c + 4 <= iW; c += 4) {
-                const v = v128.load(at(rp, c));
-                v128.store(at(body, c), f32x4.add(v128.load(at(body, c)), f32x4.mul(v, v)));
-              }
-              for (; c < iW; c++) {
-                const v = load<f32>(at(rp, c));
-                store<f32>(at(body, c), load<f32>(at(body, c)) + v * v);
-              }
-            } else if (p == 1) combineRows2(body, body, rp, iW, false);
-            else {
-              for (let c = 0; c < iW; c++) {
-                store<f32>(at(body, c), load<f32>(at(body, c)) + <f32>Math.pow(<f64>load<f32>(at(rp, c)), <f64>p));
-              }
-            }
+        if (!lp && fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, scale, inputEnd, SUM)) {
+          // done in registers
+        } else {
+          if (lp) powRows(at(row, pW), src, rows, nr, iW, p);
+          else reduceRows(at(row, pW), src, rows, nr, iW, SUM);
+          reduceAlong(o, row, span + 4, oW, kW, sW, 1, SUM);
+          if (lp) {
+            lpFinish(o, scale, oW, p);
+          } else {
+            let j = 0;
+            for (; j + 4 <= oW; j += 4) v128.store(at(o, j), f32x4.mul(v128.load(at(o, j)), v128.load(at(scale, j))));
+            for (; j < oW; j++) store<f32>(at(o, j), load<f32>(at(o, j)) * load<f32>(at(scale, j)));
           }
-        } else {
-          reduceRows(at(row, pW), src, rows, nr, iW, false);
-        }
-        reduceAlong(o, row, span + 4, oW, kW, sW, 1, false);
-        if (lp) {
-          lpFinish(o, scale, oW, p);
-        } else {
-          let j = 0;
-          for (; j + 4 <= oW; j += 4) v128.store(at(o, j), f32x4.mul(v128.load(at(o, j)), v128.load(at(scale, j))));
-          for (; j < oW; j++) store<f32>(at(o, j), load<f32>(at(o, j)) * load<f32>(at(scale, j)));
         }
         o = at(o, oW);
       }
@@ -554,22 +750,22 @@ function binRows(rows: usize, d0: i32, d1: i32, h0: i32, h1: i32, iH: i32, iW: i
 
 /** Max (NaN-propagating) or sum of p[0, n). */
 @inline
-function reduceSegment(p: usize, n: i32, isMax: bool): f32 {
+function reduceSegment(p: usize, n: i32, op: i32): f32 {
   let i = 0;
-  let acc: f32 = isMax ? NEG_INF : 0;
+  let acc: f32 = op == SUM ? 0 : NEG_INF;
   if (n >= 8) {
     let v = v128.load(p);
-    for (i = 4; i + 4 <= n; i += 4) v = combine(v, v128.load(at(p, i)), isMax);
-    const h = combine(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1), isMax);
-    const q = combine(h, v128.shuffle<f32>(h, h, 1, 0, 3, 2), isMax);
+    for (i = 4; i + 4 <= n; i += 4) v = combine(v, v128.load(at(p, i)), op);
+    const h = combine(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1), op);
+    const q = combine(h, v128.shuffle<f32>(h, h, 1, 0, 3, 2), op);
     acc = f32x4.extract_lane(q, 0);
   }
-  for (; i < n; i++) acc = combine1(acc, load<f32>(at(p, i)), isMax);
+  for (; i < n; i++) acc = combine1(acc, load<f32>(at(p, i)), op);
   return acc;
 }
 
 @inline
-function adaptiveBody(out: usize, input: usize, planes: i32, iD: i32, iH: i32, iW: i32, oD: i32, oH: i32, oW: i32, scratch: usize, isMax: bool): void {
+function adaptiveBody(out: usize, input: usize, planes: i32, iD: i32, iH: i32, iW: i32, oD: i32, oH: i32, oW: i32, scratch: usize, op: i32): void {
   const row = scratch;
   const rows = scratch + rowBytes(iW);
   const plane = iD * iH * iW;
@@ -583,12 +779,25 @@ function adaptiveBody(out: usize, input: usize, planes: i32, iD: i32, iH: i32, i
         const h0 = binStart(oh, iH, oH);
         const h1 = binEnd(oh, iH, oH);
         const nr = binRows(rows, d0, d1, h0, h1, iH, iW);
-        reduceRows(row, src, rows, nr, iW, isMax);
-        for (let ow = 0; ow < oW; ow++) {
-          const w0 = binStart(ow, iW, oW);
-          const w1 = binEnd(ow, iW, oW);
-          const v = reduceSegment(at(row, w0), w1 - w0, isMax);
-          store<f32>(at(o, ow), isMax ? v : v / <f32>(nr * (w1 - w0)));
+        if (op == SUM) {
+          reduceRows(row, src, rows, nr, iW, SUM);
+          for (let ow = 0; ow < oW; ow++) {
+            const w0 = binStart(ow, iW, oW);
+            const w1 = binEnd(ow, iW, oW);
+            store<f32>(at(o, ow), reduceSegment(at(row, w0), w1 - w0, SUM) / <f32>(nr * (w1 - w0)));
+          }
+        } else if (!suspicious(reduceRows(row, src, rows, nr, iW, FAST_MAX))) {
+          for (let ow = 0; ow < oW; ow++) {
+            const w0 = binStart(ow, iW, oW);
+            store<f32>(at(o, ow), reduceSegment(at(row, w0), binEnd(ow, iW, oW) - w0, FAST_MAX));
+          }
+        } else {
+          // A NaN (or both infinities) in these rows: the exact max for the whole row.
+          reduceRows(row, src, rows, nr, iW, EXACT_MAX);
+          for (let ow = 0; ow < oW; ow++) {
+            const w0 = binStart(ow, iW, oW);
+            store<f32>(at(o, ow), reduceSegment(at(row, w0), binEnd(ow, iW, oW) - w0, EXACT_MAX));
+          }
         }
         o = at(o, oW);
       }
@@ -602,7 +811,7 @@ function adaptiveBody(out: usize, input: usize, planes: i32, iD: i32, iH: i32, i
  * REQUIRES: all sizes >= 1; scratch of adaptive_pool_scratch_bytes(iD, iH, iW).
  */
 export function adaptiveAvgPool3d_f32(out: usize, input: usize, planes: i32, iD: i32, iH: i32, iW: i32, oD: i32, oH: i32, oW: i32, scratch: usize): void {
-  adaptiveBody(out, input, planes, iD, iH, iW, oD, oH, oW, scratch, false);
+  adaptiveBody(out, input, planes, iD, iH, iW, oD, oH, oW, scratch, SUM);
 }
 
 /**
@@ -610,7 +819,7 @@ export function adaptiveAvgPool3d_f32(out: usize, input: usize, planes: i32, iD:
  * REQUIRES: as adaptiveAvgPool3d_f32.
  */
 export function adaptiveMaxPool3d_f32(out: usize, input: usize, planes: i32, iD: i32, iH: i32, iW: i32, oD: i32, oH: i32, oW: i32, scratch: usize): void {
-  adaptiveBody(out, input, planes, iD, iH, iW, oD, oH, oW, scratch, true);
+  adaptiveBody(out, input, planes, iD, iH, iW, oD, oH, oW, scratch, FAST_MAX);
 }
 
 /**
@@ -638,8 +847,9 @@ export function adaptiveMaxPool3d_with_indices_f32(
         for (let ow = 0; ow < oW; ow++) {
           const w0 = binStart(ow, iW, oW);
           const w1 = binEnd(ow, iW, oW);
-          let best = NEG_INF;
-          let bestAt = (d0 * iH + h0) * iW + w0;
+          // The running choice lives in lane 0 of vectors (a bit select, not a branch).
+          let bestV = f32x4.splat(NEG_INF);
+          let bestAtV = i32x4.splat((d0 * iH + h0) * iW + w0);
           for (let d = d0; d < d1; d++) {
             for (let h = h0; h < h1; h++) {
               const base = (d * iH + h) * iW;
@@ -652,7 +862,7 @@ export function adaptiveMaxPool3d_with_indices_f32(
                 const four = i32x4.splat(4);
                 for (; w + 4 <= w1; w += 4) {
                   const v = v128.load(at(src, base + w));
-                  const take = v128.or(f32x4.gt(v, lv), f32x4.ne(v, v));
+                  const take = takes(v, lv);
                   lv = v128.bitselect(v, lv, take);
                   li = v128.bitselect(cand, li, take);
                   cand = i32x4.add(cand, four);
@@ -675,25 +885,25 @@ export function adaptiveMaxPool3d_with_indices_f32(
                     mi = i;
                   }
                 }
+                const best = f32x4.extract_lane(bestV, 0);
                 if (nanAt >= 0) {
-                  best = load<f32>(at(src, nanAt));
-                  bestAt = nanAt;
+                  bestV = v128.load32_splat(at(src, nanAt));
+                  bestAtV = i32x4.splat(nanAt);
                 } else if (mv > best) {
-                  best = mv;
-                  bestAt = mi;
+                  bestV = f32x4.splat(mv);
+                  bestAtV = i32x4.splat(mi);
                 }
               }
               for (; w < w1; w++) {
-                const v = load<f32>(at(src, base + w));
-                if (v > best || v != v) {
-                  best = v;
-                  bestAt = base + w;
-                }
+                const v = v128.load32_splat(at(src, base + w));
+                const take = takes(v, bestV);
+                bestV = v128.bitselect(v, bestV, take);
+                bestAtV = v128.bitselect(i32x4.splat(base + w), bestAtV, take);
               }
             }
           }
-          store<f32>(at(o, ow), best);
-          store<i32>(at(x, ow), bestAt);
+          store<f32>(at(o, ow), f32x4.extract_lane(bestV, 0));
+          store<i32>(at(x, ow), i32x4.extract_lane(bestAtV, 0));
         }
         o = at(o, oW);
         x = at(x, oW);
