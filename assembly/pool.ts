@@ -317,12 +317,19 @@ function stride2Taps(a: v128, e: v128, odd: v128, prev: v128, kW: i32, scale: us
   return acc;
 }
 
+/** stride2Row specialised on the row count and kernel width. */
 @inline
 function stride2Rows(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, kW: i32, pW: i32, j0: i32, j1: i32, carry: f32, scale: usize, op: i32): v128 {
-  if (nr == 1) return stride2Row(out, r1, r1, r1, 1, kW, pW, j0, j1, carry, scale, op);
-  if (nr == 2) return stride2Row(out, r1, r2, r1, 2, kW, pW, j0, j1, carry, scale, op);
-  return stride2Row(out, r1, r2, r3, 3, kW, pW, j0, j1, carry, scale, op);
+  if (kW == 3) {
+    if (nr == 1) return stride2Row(out, r1, r1, r1, 1, 3, pW, j0, j1, carry, scale, op);
+    if (nr == 2) return stride2Row(out, r1, r2, r1, 2, 3, pW, j0, j1, carry, scale, op);
+    return stride2Row(out, r1, r2, r3, 3, 3, pW, j0, j1, carry, scale, op);
+  }
+  if (nr == 1) return stride2Row(out, r1, r1, r1, 1, 2, pW, j0, j1, carry, scale, op);
+  if (nr == 2) return stride2Row(out, r1, r2, r1, 2, 2, pW, j0, j1, carry, scale, op);
+  return stride2Row(out, r1, r2, r3, 3, 2, pW, j0, j1, carry, scale, op);
 }
+
 
 /** Lane 0: the rows' values at column c combined (c inside the rows). */
 @inline
