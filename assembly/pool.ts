@@ -281,29 +281,40 @@ function stride2Row(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, kW: i3
   let prev = f32x4.splat(carry);
   // First loaded column of output j: 2j - pW, one further right when the carry supplies tap 0.
   const shift = kW == 3 ? 1 - pW : -pW;
+  // Pointers advance by a step (8 columns in, 4 outputs out) instead of being recomputed.
+  const c0 = 2 * j0 + shift;
+  let p1 = at(r1, c0);
+  let p2 = at(r2, c0);
+  let p3 = at(r3, c0);
+  let po = at(out, j0);
+  let pc = at(scale, j0);
   for (let j = j0; j < j1; j += 4) {
-    const c = 2 * j + shift;
-    let a = v128.load(at(r1, c));
-    let e = v128.load(at(r1, c), 16);
+    let a = v128.load(p1);
+    let e = v128.load(p1, 16);
     let t = f32x4.add(a, e);
     if (nr >= 2) {
-      const a2 = v128.load(at(r2, c));
-      const e2 = v128.load(at(r2, c), 16);
+      const a2 = v128.load(p2);
+      const e2 = v128.load(p2, 16);
       t = f32x4.add(t, f32x4.add(a2, e2));
       a = combine(a, a2, op);
       e = combine(e, e2, op);
     }
     if (nr >= 3) {
-      const a3 = v128.load(at(r3, c));
-      const e3 = v128.load(at(r3, c), 16);
+      const a3 = v128.load(p3);
+      const e3 = v128.load(p3, 16);
       t = f32x4.add(t, f32x4.add(a3, e3));
       a = combine(a, a3, op);
       e = combine(e, e3, op);
     }
     if (op == FAST_MAX) det = f32x4.add(det, t);
     const odd = v128.shuffle<f32>(a, e, 1, 3, 5, 7);
-    v128.store(at(out, j), stride2Taps(a, e, odd, prev, kW, scale, j, op));
+    v128.store(po, stride2Taps(a, e, odd, prev, kW, pc, 0, op));
     prev = odd;
+    p1 += 32;
+    p2 += 32;
+    p3 += 32;
+    po += 16;
+    pc += 16;
   }
   return det;
 }
@@ -394,12 +405,8 @@ function stride2Masked(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, iW:
  * NaN detector (FAST_MAX) in DET.
  */
 @inline
-function stride2Output(out: usize, src: usize, rows: usize, nr: i32, iW: i32, oW: i32, kW: i32, pW: i32, scale: usize, inputEnd: usize, op: i32): bool {
+function stride2Output(out: usize, src: usize, rows: usize, nr: i32, iW: i32, oW: i32, kW: i32, pW: i32, jIn: i32, jEnd: i32, scale: usize, inputEnd: usize, op: i32): bool {
   const shift = kW == 3 ? 1 - pW : -pW;
-  const jIn = shift < 0 ? 4 : 0; // a first step starting left of column 0 is an edge step
-  const last = (iW - 8 - shift) >> 1; // largest j whose step loads stay in the row
-  let jEnd = jIn;
-  while (jEnd + 4 <= oW && jEnd <= last) jEnd += 4;
   const r1 = rowAt(src, rows, 1);
   const r2 = nr >= 2 ? rowAt(src, rows, 2) : r1;
   const r3 = nr >= 3 ? rowAt(src, rows, 3) : r1;
@@ -420,6 +427,21 @@ function stride2Output(out: usize, src: usize, rows: usize, nr: i32, iW: i32, oW
   for (let j = max(jEnd, jIn); j < oW; j += 4) det = f32x4.add(det, stride2Masked(out, r1, r2, r3, nr, iW, oW, kW, pW, j, scale, op));
   v128.store(DET, det);
   return true;
+}
+
+/** First output of stride2Output's in-place steps: a step starting left of column 0 is an edge step. */
+@inline
+function stride2Start(kW: i32, pW: i32): i32 {
+  return (kW == 3 ? 1 - pW : -pW) < 0 ? 4 : 0;
+}
+
+/** End of stride2Output's in-place steps: whole steps whose eight loads stay inside the row. */
+@inline
+function stride2End(iW: i32, oW: i32, kW: i32, pW: i32): i32 {
+  const jIn = stride2Start(kW, pW);
+  const last = (iW - 8 - (kW == 3 ? 1 - pW : -pW)) >> 1; // largest j whose step loads stay in the row
+  if (last < jIn || oW - jIn < 4) return jIn;
+  return jIn + 4 * min((oW - jIn) >> 2, ((last - jIn) >> 2) + 1);
 }
 
 /** Scratch bytes maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32 and lpPool3d_f32 need (dW = 1 for average pooling). */
@@ -461,6 +483,8 @@ export function maxPool3d_f32(
   const plane = iD * iH * iW;
   const inputEnd = input + (<usize>planes * <usize>plane << 2);
   const fused = sW == 2 && dW == 1 && (kW == 2 || kW == 3);
+  const jIn = stride2Start(kW, pW);
+  const jEnd = stride2End(iW, oW, kW, pW);
   let o = out;
   for (let p = 0; p < planes; p++) {
     const src = input + (<usize>p * <usize>plane << 2);
@@ -468,7 +492,7 @@ export function maxPool3d_f32(
       for (let oh = 0; oh < oH; oh++) {
         const nr = windowRows(rows, od * sD - pD, oh * sH - pH, iD, iH, iW, kD, kH, dD, dH);
         let det: v128;
-        if (fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, 0, inputEnd, FAST_MAX)) {
+        if (fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, jIn, jEnd, 0, inputEnd, FAST_MAX)) {
           det = v128.load(DET);
         } else {
           det = reduceRows(at(row, pW), src, rows, nr, iW, FAST_MAX);
@@ -659,6 +683,8 @@ function averageBody(
   const plane = iD * iH * iW;
   const inputEnd = input + (<usize>planes * <usize>plane << 2);
   const fused = sW == 2 && (kW == 2 || kW == 3);
+  const jIn = stride2Start(kW, pW);
+  const jEnd = stride2End(iW, oW, kW, pW);
   let scaleKey = -1;
   let o = out;
   for (let pl = 0; pl < planes; pl++) {
@@ -676,7 +702,7 @@ function averageBody(
           }
         }
         const nr = windowRows(rows, od * sD - pD, oh * sH - pH, iD, iH, iW, kD, kH, 1, 1);
-        if (!lp && fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, scale, inputEnd, SUM)) {
+        if (!lp && fused && nr >= 1 && nr <= 3 && stride2Output(o, src, rows, nr, iW, oW, kW, pW, jIn, jEnd, scale, inputEnd, SUM)) {
           // done in registers
         } else {
           if (lp) powRows(at(row, pW), src, rows, nr, iW, p);
