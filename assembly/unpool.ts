@@ -27,11 +27,12 @@ export function maxUnpool3d_f32(out: usize, input: usize, indices: usize, planes
   for (; i < total; i++) {
     if (<u32>load<i32>(indices + (<usize>i << 2)) >= <u32>outPlane) return i;
   }
-  memory.fill(out, 0, <usize>planes * <usize>outPlane << 2);
   for (let p = 0; p < planes; p++) {
     const src = input + (<usize>p * <usize>inPlane << 2);
     const idx = indices + (<usize>p * <usize>inPlane << 2);
     const dst = out + (<usize>p * <usize>outPlane << 2);
+    // Zero one plane right before scattering into it, while it is still in cache.
+    memory.fill(dst, 0, <usize>outPlane << 2);
     let j = 0;
     for (; j + 4 <= inPlane; j += 4) {
       const k = v128.load(idx + (<usize>j << 2));
