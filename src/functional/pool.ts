@@ -54,6 +54,11 @@ export interface Window {
   padding: number[];
   dilation: number[];
   ceilMode: boolean;
+  /** The same as the 3-D kernels take them (D, H, W; size-1 dimensions in front): kernel, stride, padding, dilation. */
+  k3: number[];
+  s3: number[];
+  p3: number[];
+  d3: number[];
 }
 
 /** @internal Validated max-pooling settings. */
@@ -84,7 +89,10 @@ function windowOf(layer: string, n: Spatial, kernelSize: unknown, o: Record<stri
     throw rangeError(layer, `expected padding at most half the kernel size (kernelSize ${shapeStr(kernel)} allows up to ${shapeStr(half)}), got ${shapeStr(padding)}`);
   }
   const ceilMode = checkBoolean(layer, "ceilMode", o.ceilMode ?? false);
-  return { kernel, stride, padding, dilation, ceilMode };
+  return {
+    kernel, stride, padding, dilation, ceilMode,
+    k3: as3d(kernel, 1), s3: as3d(stride, 1), p3: as3d(padding, 0), d3: as3d(dilation, 1),
+  };
 }
 
 /** @internal */
@@ -136,7 +144,9 @@ export interface Plan {
 
 /** Pads per-dimension values to three (D, H, W) with `fill` in front. */
 export function as3d(values: readonly number[], fill: number): number[] {
-  return [...new Array<number>(3 - values.length).fill(fill), ...values];
+  const out = [fill, fill, fill];
+  for (let i = 0; i < values.length; i++) out[3 - values.length + i] = values[i];
+  return out;
 }
 
 /**
@@ -204,14 +214,8 @@ export function runPlan(plan: Plan, layer: string, dtypes: readonly ("float32" |
   }) : outs;
 }
 
-/** Window arguments as the 3-D kernels take them: kernel, stride, padding, dilation (D, H, W each). */
-function kernelArgs(w: Window): number[] {
-  return [...as3d(w.kernel, 1), ...as3d(w.stride, 1), ...as3d(w.padding, 0), ...as3d(w.dilation, 1)];
-}
-
 function scratchFor(layer: string, plan: Plan, w: Window): number {
-  const [kD, kH, kW] = as3d(w.kernel, 1);
-  const bytes = wasm().pool_scratch_bytes(plan.in3[2], plan.out3[2], kD, kH, kW, as3d(w.stride, 1)[2], as3d(w.padding, 0)[2], as3d(w.dilation, 1)[2]);
+  const bytes = wasm().pool_scratch_bytes(plan.in3[2], plan.out3[2], w.k3[0], w.k3[1], w.k3[2], w.s3[2], w.p3[2], w.d3[2]);
   return reserveScratch(layer, bytes);
 }
 
@@ -223,11 +227,16 @@ export function maxPoolForward(layer: string, n: Spatial, input: unknown, cfg: M
   const dtypes = cfg.returnIndices ? (["float32", "int32"] as const) : (["float32"] as const);
   const outs = runPlan(plan, layer, dtypes, (src, [out, indices]) => {
     const scratch = scratchFor(layer, plan, cfg);
-    const k = wasm();
+    const [iD, iH, iW] = plan.in3;
+    const [oD, oH, oW] = plan.out3;
+    const [kD, kH, kW] = cfg.k3;
+    const [sD, sH, sW] = cfg.s3;
+    const [pD, pH, pW] = cfg.p3;
+    const [dD, dH, dW] = cfg.d3;
     if (cfg.returnIndices) {
-      k.maxPool3d_with_indices_f32(out, indices, src, plan.planes, ...triple(plan.in3), ...triple(plan.out3), ...windowArgs(cfg), scratch);
+      wasm().maxPool3d_with_indices_f32(out, indices, src, plan.planes, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW, scratch);
     } else {
-      k.maxPool3d_f32(out, src, plan.planes, ...triple(plan.in3), ...triple(plan.out3), ...windowArgs(cfg), scratch);
+      wasm().maxPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW, scratch);
     }
   });
   return cfg.returnIndices ? [outs[0], outs[1]] : outs[0];
@@ -238,8 +247,12 @@ export function avgPoolForward(layer: string, n: Spatial, input: unknown, cfg: A
   const plan = planInput(layer, n, input, windowOutput(layer, cfg));
   return runPlan(plan, layer, ["float32"], (src, [out]) => {
     const scratch = scratchFor(layer, plan, cfg);
-    const [kD, kH, kW, sD, sH, sW, pD, pH, pW] = kernelArgs(cfg);
-    wasm().avgPool3d_f32(out, src, plan.planes, ...triple(plan.in3), ...triple(plan.out3), kD, kH, kW, sD, sH, sW, pD, pH, pW,
+    const [iD, iH, iW] = plan.in3;
+    const [oD, oH, oW] = plan.out3;
+    const [kD, kH, kW] = cfg.k3;
+    const [sD, sH, sW] = cfg.s3;
+    const [pD, pH, pW] = cfg.p3;
+    wasm().avgPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, pD, pH, pW,
       cfg.countIncludePad ? 1 : 0, cfg.divisorOverride, scratch);
   })[0];
 }
@@ -249,20 +262,12 @@ export function lpPoolForward(layer: string, n: 1 | 2, input: unknown, cfg: LPPo
   const plan = planInput(layer, n, input, windowOutput(layer, cfg));
   return runPlan(plan, layer, ["float32"], (src, [out]) => {
     const scratch = scratchFor(layer, plan, cfg);
-    const [kD, kH, kW, sD, sH, sW] = kernelArgs(cfg);
-    wasm().lpPool3d_f32(out, src, plan.planes, ...triple(plan.in3), ...triple(plan.out3), kD, kH, kW, sD, sH, sW, cfg.normType, scratch);
+    const [iD, iH, iW] = plan.in3;
+    const [oD, oH, oW] = plan.out3;
+    const [kD, kH, kW] = cfg.k3;
+    const [sD, sH, sW] = cfg.s3;
+    wasm().lpPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, cfg.normType, scratch);
   })[0];
-}
-
-type Triple = [number, number, number];
-type Twelve = [number, number, number, number, number, number, number, number, number, number, number, number];
-
-function triple(v: number[]): Triple {
-  return [v[0], v[1], v[2]];
-}
-
-function windowArgs(w: Window): Twelve {
-  return kernelArgs(w) as Twelve;
 }
 
 // ---------------------------------------------------------------- F
