@@ -341,7 +341,6 @@ function stride2Rows(out: usize, r1: usize, r2: usize, r3: usize, nr: i32, kW: i
   return stride2Row(out, r1, r2, r3, 3, 2, pW, j0, j1, carry, scale, op);
 }
 
-
 /** Lane 0: the rows' values at column c combined (c inside the rows). */
 @inline
 function columnAt(r1: usize, r2: usize, r3: usize, nr: i32, c: i32, op: i32): f32 {
@@ -410,11 +409,10 @@ function stride2Output(out: usize, src: usize, rows: usize, nr: i32, iW: i32, oW
   const r1 = rowAt(src, rows, 1);
   const r2 = nr >= 2 ? rowAt(src, rows, 2) : r1;
   const r3 = nr >= 3 ? rowAt(src, rows, 3) : r1;
-  if (jEnd < oW) {
-    // The right edge step reads up to column 2*jLast + shift + 7 of every row.
-    const jLast = (oW - 1) & ~3;
-    const reach = at(max(r1, max(r2, r3)), 2 * jLast + shift + 8);
-    if (reach > inputEnd) return false;
+  if (jEnd < oW || jIn > 0) {
+    // The last edge step reads up to column 2*j + shift + 7 of every row.
+    const j = jEnd < oW ? (oW - 1) & ~3 : 0;
+    if (at(max(r1, max(r2, r3)), 2 * j + shift + 8) > inputEnd) return false;
   }
   let det = f32x4.splat(0);
   if (jEnd > jIn) {

@@ -1,7 +1,7 @@
 // Max, average and power-average pooling (torch.nn.functional max_pool*, avg_pool*,
 // lp_pool*). Every dimensionality runs the same 3-D kernel with size-1 leading dims.
 
-import { batched, checkBoolean, checkOptions, tuple } from "../args";
+import { batched, checkBoolean, checkOptions, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { poolOutputSize } from "../shape";
 import { type Tensor, checkDtype, emptyTensor } from "../tensor";
@@ -142,7 +142,7 @@ export interface Plan {
   outShape: number[];
 }
 
-/** Pads per-dimension values to three (D, H, W) with `fill` in front. */
+/** @internal Pads per-dimension values to three (D, H, W) with `fill` in front. */
 export function as3d(values: readonly number[], fill: number): number[] {
   const out = [fill, fill, fill];
   for (let i = 0; i < values.length; i++) out[3 - values.length + i] = values[i];
@@ -207,11 +207,7 @@ export function runPlan(plan: Plan, layer: string, dtypes: readonly ("float32" |
     if (c !== null && c !== x) c.dispose();
     if (added) x.dispose();
   }
-  return added ? outs.map((t) => {
-    const s = t.squeeze(0);
-    t.dispose();
-    return s;
-  }) : outs;
+  return outs.map((t) => unbatched(t, added));
 }
 
 function scratchFor(layer: string, plan: Plan, w: Window): number {
