@@ -87,7 +87,8 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize): Tens
 
 /** torch.nn.functional.adaptive_max_pool1d. */
 export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
-export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
   const layer = "adaptiveMaxPool1d";
   const size = adaptiveSize(layer, 1, outputSize);
@@ -96,7 +97,8 @@ export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, optio
 
 /** torch.nn.functional.adaptive_max_pool2d. */
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
-export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
   const layer = "adaptiveMaxPool2d";
   const size = adaptiveSize(layer, 2, outputSize);
@@ -105,7 +107,8 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, optio
 
 /** torch.nn.functional.adaptive_max_pool3d. */
 export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
-export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
   const layer = "adaptiveMaxPool3d";
   const size = adaptiveSize(layer, 3, outputSize);

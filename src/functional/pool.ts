@@ -272,21 +272,24 @@ type WithIndices<O> = O & { returnIndices: true };
 
 /** torch.nn.functional.max_pool1d: input [N, C, L] or [C, L]. */
 export function maxPool1d(input: Tensor, kernelSize: Size, options: WithIndices<MaxPoolOptions>): [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor] {
   return maxPoolForward("maxPool1d", 1, input, maxPoolConfig("maxPool1d", 1, kernelSize, options));
 }
 
 /** torch.nn.functional.max_pool2d: input [N, C, H, W] or [C, H, W]. */
 export function maxPool2d(input: Tensor, kernelSize: Size, options: WithIndices<MaxPoolOptions>): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor] {
   return maxPoolForward("maxPool2d", 2, input, maxPoolConfig("maxPool2d", 2, kernelSize, options));
 }
 
 /** torch.nn.functional.max_pool3d: input [N, C, D, H, W] or [C, D, H, W]. */
 export function maxPool3d(input: Tensor, kernelSize: Size, options: WithIndices<MaxPoolOptions>): [Tensor, Tensor];
-export function maxPool3d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor;
+export function maxPool3d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool3d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor];
 export function maxPool3d(input: Tensor, kernelSize: Size, options?: MaxPoolOptions): Tensor | [Tensor, Tensor] {
   return maxPoolForward("maxPool3d", 3, input, maxPoolConfig("maxPool3d", 3, kernelSize, options));
 }
