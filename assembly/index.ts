@@ -8,3 +8,5 @@ export {
   softplus_f32, logsigmoid_f32, tanhshrink_f32, glu_f32,
 } from "./activation";
 export { softmax_f32, logSoftmax_f32 } from "./softmax";
+export { maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32, lpPool3d_f32, adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3d_with_indices_f32, pool_scratch_bytes, adaptive_pool_scratch_bytes } from "./pool";
+export { maxUnpool3d_f32 } from "./unpool";

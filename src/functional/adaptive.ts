@@ -1,0 +1,116 @@
+// Adaptive average and max pooling (torch.nn.functional adaptive_avg_pool*,
+// adaptive_max_pool*): output element i along a dimension covers the input bin
+// [floor(i*in/out), ceil((i+1)*in/out)), so any output size works, larger than the input too.
+
+import { checkBoolean, checkOptions } from "../args";
+import { badType } from "../errors";
+import type { Tensor } from "../tensor";
+import { wasm } from "../wasm";
+import { planInput, runPlan } from "./pool";
+import { reserveScratch } from "./scratch";
+
+type Spatial = 1 | 2 | 3;
+
+/** A size per spatial dimension; `null` keeps that input size (PyTorch's None). */
+export type AdaptiveSize = number | (number | null)[];
+
+export interface AdaptiveMaxPoolOptions {
+  /** Also return the flat position of each maximum within its input plane (int32). */
+  returnIndices?: boolean;
+}
+
+/** @internal Validated output size: non-negative integers or null (keep the input size). */
+export function adaptiveSize(layer: string, n: Spatial, outputSize: unknown): (number | null)[] {
+  const values = typeof outputSize === "number" ? new Array<number>(n).fill(outputSize) : outputSize;
+  const ok = (v: unknown) => v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0);
+  if (!Array.isArray(values) || values.length !== n || !values.every(ok)) {
+    const what = n === 1 ? "a non-negative integer" : `a non-negative integer or an array of ${n} non-negative integers or nulls`;
+    throw badType(layer, "outputSize", what, outputSize);
+  }
+  return values as (number | null)[];
+}
+
+/** @internal Validated returnIndices option. */
+export function adaptiveMaxConfig(layer: string, options: unknown): boolean {
+  const o = checkOptions(layer, options, ["returnIndices"]);
+  return checkBoolean(layer, "returnIndices", o.returnIndices ?? false);
+}
+
+function outputs(size: (number | null)[]): (spatial: number[]) => number[] {
+  return (spatial) => spatial.map((s, i) => size[i] ?? s);
+}
+
+/** @internal */
+export function adaptiveAvgPoolForward(layer: string, n: Spatial, input: unknown, size: (number | null)[]): Tensor {
+  const plan = planInput(layer, n, input, outputs(size));
+  return runPlan(plan, layer, ["float32"], (src, [out]) => {
+    const [iD, iH, iW] = plan.in3;
+    const [oD, oH, oW] = plan.out3;
+    const scratch = reserveScratch(layer, wasm().adaptive_pool_scratch_bytes(iD, iH, iW));
+    wasm().adaptiveAvgPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, scratch);
+  })[0];
+}
+
+/** @internal */
+export function adaptiveMaxPoolForward(layer: string, n: Spatial, input: unknown, size: (number | null)[], returnIndices: boolean): Tensor | [Tensor, Tensor] {
+  const plan = planInput(layer, n, input, outputs(size));
+  const dtypes = returnIndices ? (["float32", "int32"] as const) : (["float32"] as const);
+  const outs = runPlan(plan, layer, dtypes, (src, [out, indices]) => {
+    const [iD, iH, iW] = plan.in3;
+    const [oD, oH, oW] = plan.out3;
+    if (returnIndices) {
+      wasm().adaptiveMaxPool3d_with_indices_f32(out, indices, src, plan.planes, iD, iH, iW, oD, oH, oW);
+    } else {
+      const scratch = reserveScratch(layer, wasm().adaptive_pool_scratch_bytes(iD, iH, iW));
+      wasm().adaptiveMaxPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, scratch);
+    }
+  });
+  return returnIndices ? [outs[0], outs[1]] : outs[0];
+}
+
+type WithIndices = AdaptiveMaxPoolOptions & { returnIndices: true };
+
+/** torch.nn.functional.adaptive_avg_pool1d: input [N, C, L] or [C, L]. */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolForward("adaptiveAvgPool1d", 1, input, adaptiveSize("adaptiveAvgPool1d", 1, outputSize));
+}
+
+/** torch.nn.functional.adaptive_avg_pool2d: input [N, C, H, W] or [C, H, W]. */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolForward("adaptiveAvgPool2d", 2, input, adaptiveSize("adaptiveAvgPool2d", 2, outputSize));
+}
+
+/** torch.nn.functional.adaptive_avg_pool3d: input [N, C, D, H, W] or [C, D, H, W]. */
+export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolForward("adaptiveAvgPool3d", 3, input, adaptiveSize("adaptiveAvgPool3d", 3, outputSize));
+}
+
+/** torch.nn.functional.adaptive_max_pool1d. */
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
+  const layer = "adaptiveMaxPool1d";
+  const size = adaptiveSize(layer, 1, outputSize);
+  return adaptiveMaxPoolForward(layer, 1, input, size, adaptiveMaxConfig(layer, options));
+}
+
+/** torch.nn.functional.adaptive_max_pool2d. */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
+  const layer = "adaptiveMaxPool2d";
+  const size = adaptiveSize(layer, 2, outputSize);
+  return adaptiveMaxPoolForward(layer, 2, input, size, adaptiveMaxConfig(layer, options));
+}
+
+/** torch.nn.functional.adaptive_max_pool3d. */
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options: WithIndices): [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
+  const layer = "adaptiveMaxPool3d";
+  const size = adaptiveSize(layer, 3, outputSize);
+  return adaptiveMaxPoolForward(layer, 3, input, size, adaptiveMaxConfig(layer, options));
+}
