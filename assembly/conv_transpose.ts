@@ -4,10 +4,11 @@
 // - GEMM + col2im: per (sample, group) and per band of input rows,
 //   col[(oc,kz,ky,kx), pixel] = W^T * x is one GEMM into a cache-sized scratch tile, and
 //   col2im adds each col row into its output row (a vector add when the stride is 1).
-// - Direct, for few input channels (the up-sampling case 3 -> 1): every output row is
-//   built in `stride` phase buffers, phase px holding the outputs ox = px + stride * j;
-//   each kernel tap adds a weight times a contiguous input row into one phase
-//   (a vectorised axpy), then the phases are interleaved into the output row.
+// - Direct, for few input channels (the up-sampling case 3 -> 1): every output row splits
+//   into `stride` phases, phase px holding the outputs ox = px + stride * j. Within a phase
+//   the contributing taps (input channel, kernel row, kernel column) are fixed and each
+//   reads a contiguous input row, so a phase is a sum of shifted rows times weights,
+//   accumulated 16 outputs at a time in registers; the phases are then interleaved.
 //
 // Parameters (i32, in the params area):
 //   0 N, 1 C, 2 D, 3 H, 4 W, 5 OC, 6 OD, 7 OH, 8 OW, 9 KD, 10 KH, 11 KW,
@@ -44,7 +45,7 @@ export function conv_transpose_scratch_bytes(): i32 {
   const groups = param(21);
   const icg = C / groups, ocg = OC / groups;
   const sw = param(14);
-  if (icg <= DIRECT_MAX_CHANNELS) return (OW + sw * 8 + 16) * 4 + 64;
+  if (icg <= DIRECT_MAX_CHANNELS) return (OW + sw * 8 + 16 + 3 * icg * param(9) * param(10) * param(11)) * 4 + 64;
   const M = ocg * param(9) * param(10) * param(11);
   const band = bandRows(M, W, D * H) * W;
   return (M * band + 16) * 4 + gemm_scratch_bytes(M, band, icg) + 64;
@@ -169,6 +170,11 @@ function direct(out: usize, input: usize, weight: usize, bias: usize, scratch: u
   // Phase px holds outputs px, px + sw, ...: at most ceil(OW / sw) of them, padded for vector tails.
   const phaseLen = ((OW + sw - 1) / sw + 7) & ~3;
   const phases = align16(scratch);
+  // Tap table of one phase: input row address shifted so that phase output j reads element j,
+  // the weight, and the valid range of j.
+  const tapPtr = phases + (<usize>(phaseLen * sw) << 2);
+  const tapW = tapPtr + (<usize>(icg * KK) << 2);
+  const tapShift = tapW + (<usize>(icg * KK) << 2);
   for (let n = 0; n < N; n++) {
     for (let oc = 0; oc < OC; oc++) {
       const g = oc / ocg;
@@ -177,40 +183,43 @@ function direct(out: usize, input: usize, weight: usize, bias: usize, scratch: u
       let o = out + (<usize>(n * OC + oc) * OD * OH * OW << 2);
       for (let oz = 0; oz < OD; oz++) {
         for (let oy = 0; oy < OH; oy++) {
-          memory.fill(phases, 0, <usize>(phaseLen * sw) << 2);
-          for (let icl = 0; icl < icg; icl++) {
-            const ic = g * icg + icl;
-            const x = input + (<usize>(n * C + ic) * inPlane << 2);
-            const wc = weight + (<usize>((ic * ocg + ocl) * KK) << 2);
-            for (let kz = 0; kz < KD; kz++) {
-              const tz = oz + pd - kz * dd;
-              if (tz < 0 || tz % sd != 0) continue;
-              const iz = tz / sd;
-              if (iz >= D) continue;
-              for (let ky = 0; ky < KH; ky++) {
-                const ty = oy + ph - ky * dh;
-                if (ty < 0 || ty % sh != 0) continue;
-                const iy = ty / sh;
-                if (iy >= H) continue;
-                const xrow = x + (<usize>((iz * H + iy) * W) << 2);
-                const wrow = wc + (<usize>((kz * KH + ky) * KW) << 2);
-                for (let kx = 0; kx < KW; kx++) {
-                  // ox = ix * sw + e = (ix + shift) * sw + px.
-                  const e = kx * dw - pw;
-                  let px = e % sw;
-                  if (px < 0) px += sw;
-                  if (px >= OW) continue;
-                  const shift = (e - px) / sw;
-                  const count = (OW - px + sw - 1) / sw;
-                  const lo = max(0, -shift);
-                  const hi = min(W, count - shift);
-                  if (lo >= hi) continue;
-                  axpy(phases + (<usize>(px * phaseLen + shift) << 2), xrow, load<f32>(wrow + (<usize>kx << 2)), lo, hi);
+          for (let px = 0; px < min(sw, OW); px++) {
+            const count = (OW - px + sw - 1) / sw;
+            let jLo = 0, jHi = count;
+            let taps = 0;
+            for (let icl = 0; icl < icg; icl++) {
+              const ic = g * icg + icl;
+              const x = input + (<usize>(n * C + ic) * inPlane << 2);
+              const wc = weight + (<usize>((ic * ocg + ocl) * KK) << 2);
+              for (let kz = 0; kz < KD; kz++) {
+                const tz = oz + pd - kz * dd;
+                if (tz < 0 || tz % sd != 0 || tz / sd >= D) continue;
+                for (let ky = 0; ky < KH; ky++) {
+                  const ty = oy + ph - ky * dh;
+                  if (ty < 0 || ty % sh != 0 || ty / sh >= H) continue;
+                  const xrow = x + (<usize>(((tz / sd) * H + ty / sh) * W) << 2);
+                  const wrow = wc + (<usize>((kz * KH + ky) * KW) << 2);
+                  for (let kx = 0; kx < KW; kx++) {
+                    // ox = ix * sw + e = j * sw + px  =>  ix = j - shift.
+                    const e = kx * dw - pw;
+                    let r = e % sw;
+                    if (r < 0) r += sw;
+                    if (r != px) continue;
+                    const shift = (e - px) / sw;
+                    jLo = max(jLo, shift);
+                    jHi = min(jHi, W + shift);
+                    store<usize>(tapPtr + (<usize>taps << 2), xrow - (<usize>shift << 2));
+                    store<f32>(tapW + (<usize>taps << 2), load<f32>(wrow + (<usize>kx << 2)));
+                    store<i32>(tapShift + (<usize>taps << 2), shift);
+                    taps++;
+                  }
                 }
               }
             }
+            const dst = sw == 1 ? o : phases + (<usize>(px * phaseLen) << 2);
+            phaseRow(dst, tapPtr, tapW, tapShift, taps, count, jLo, jHi, W, b);
           }
-          interleave(o, phases, phaseLen, sw, OW, b);
+          if (sw > 1) interleave(o, phases, phaseLen, sw, OW);
           o += <usize>OW << 2;
         }
       }
@@ -218,41 +227,73 @@ function direct(out: usize, input: usize, weight: usize, bias: usize, scratch: u
   }
 }
 
-/** y[i] += a * x[i] for i in [lo, hi). */
-@inline function axpy(y: usize, x: usize, a: f32, lo: i32, hi: i32): void {
-  const av = f32x4.splat(a);
-  let i = lo;
-  for (; i + 4 <= hi; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(av, v128.load(x + o))));
+/**
+ * dst[j] = b + sum_t w[t] * ptr[t][j] for j < count, where tap t is valid for j in
+ * [max(0, shift_t), W + shift_t); [jLo, jHi) is where every tap is valid.
+ */
+function phaseRow(dst: usize, tapPtr: usize, tapW: usize, tapShift: usize, taps: i32, count: i32,
+                  jLo: i32, jHi: i32, W: i32, b: f32): void {
+  const bv = f32x4.splat(b);
+  if (jLo > count) jLo = count;
+  if (jHi < jLo) jHi = jLo;
+  for (let j = 0; j < jLo; j++) store<f32>(dst + (<usize>j << 2), b + edgeSum(tapPtr, tapW, tapShift, taps, j, W));
+  let j = jLo;
+  for (; j + 16 <= jHi; j += 16) {
+    let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+    const q = <usize>j << 2;
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const wv = v128.load32_splat(tapW + tp);
+      const p = load<usize>(tapPtr + tp) + q;
+      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    }
+    v128.store(dst + q, a0);
+    v128.store(dst + q, a1, 16);
+    v128.store(dst + q, a2, 32);
+    v128.store(dst + q, a3, 48);
   }
-  for (; i < hi; i++) {
-    const o = <usize>i << 2;
-    store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
+  for (; j + 4 <= jHi; j += 4) {
+    let a0 = bv;
+    const q = <usize>j << 2;
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(tapW + tp), v128.load(load<usize>(tapPtr + tp) + q)));
+    }
+    v128.store(dst + q, a0);
   }
+  for (; j < count; j++) store<f32>(dst + (<usize>j << 2), b + edgeSum(tapPtr, tapW, tapShift, taps, j, W));
 }
 
-/** o[px + sw * j] = b + phase[px][j] for every ox < OW. */
-function interleave(o: usize, phases: usize, phaseLen: i32, sw: i32, OW: i32, b: f32): void {
-  const bv = f32x4.splat(b);
+/** sum_t w[t] * ptr[t][j] over the taps valid at j (input index j - shift inside the row). */
+function edgeSum(tapPtr: usize, tapW: usize, tapShift: usize, taps: i32, j: i32, W: i32): f32 {
+  let s: f32 = 0;
+  for (let t = 0; t < taps; t++) {
+    const tp = <usize>t << 2;
+    const ix = j - load<i32>(tapShift + tp);
+    if (ix < 0 || ix >= W) continue;
+    s += load<f32>(tapW + tp) * load<f32>(load<usize>(tapPtr + tp) + (<usize>j << 2));
+  }
+  return s;
+}
+
+/** o[px + sw * j] = phase[px][j] for every ox < OW. */
+function interleave(o: usize, phases: usize, phaseLen: i32, sw: i32, OW: i32): void {
   let ox = 0;
-  if (sw == 1) {
-    for (; ox + 4 <= OW; ox += 4) {
-      const q = <usize>ox << 2;
-      v128.store(o + q, f32x4.add(v128.load(phases + q), bv));
-    }
-  } else if (sw == 2) {
+  if (sw == 2) {
     const p1 = phases + (<usize>phaseLen << 2);
     for (; ox + 8 <= OW; ox += 8) {
       const q = <usize>ox << 1;
       const e = v128.load(phases + q);
       const d = v128.load(p1 + q);
-      v128.store(o + (<usize>ox << 2), f32x4.add(v128.shuffle<f32>(e, d, 0, 4, 1, 5), bv));
-      v128.store(o + (<usize>ox << 2), f32x4.add(v128.shuffle<f32>(e, d, 2, 6, 3, 7), bv), 16);
+      v128.store(o + (<usize>ox << 2), v128.shuffle<f32>(e, d, 0, 4, 1, 5));
+      v128.store(o + (<usize>ox << 2), v128.shuffle<f32>(e, d, 2, 6, 3, 7), 16);
     }
   }
   for (; ox < OW; ox++) {
     const px = ox % sw;
-    store<f32>(o + (<usize>ox << 2), b + load<f32>(phases + (<usize>(px * phaseLen + ox / sw) << 2)));
+    store<f32>(o + (<usize>ox << 2), load<f32>(phases + (<usize>(px * phaseLen + ox / sw) << 2)));
   }
 }
