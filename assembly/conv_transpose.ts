@@ -238,7 +238,12 @@ function phaseRow(dst: usize, tapPtr: usize, tapW: usize, tapShift: usize, taps:
   if (jHi < jLo) jHi = jLo;
   for (let j = 0; j < jLo; j++) store<f32>(dst + (<usize>j << 2), b + edgeSum(tapPtr, tapW, tapShift, taps, j, W));
   let j = jLo;
-  for (; j + 16 <= jHi; j += 16) {
+  for (; j < jHi; j += 16) {
+    // A short last block overlaps the previous one (see depthwise.ts).
+    if (j + 16 > jHi) {
+      if (jHi - jLo < 16) break;
+      j = jHi - 16;
+    }
     let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
     const q = <usize>j << 2;
     for (let t = 0; t < taps; t++) {

@@ -61,7 +61,13 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize,
 function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW: i32, b: f32): void {
   const bv = f32x4.splat(b);
   let x = 0;
-  for (; x + 16 <= OW; x += 16) {
+  for (; x < OW; x += 16) {
+    // A short last block overlaps the previous one (outputs are written, not accumulated,
+    // so recomputing a few is harmless) instead of falling back to narrower, slower blocks.
+    if (x + 16 > OW) {
+      if (OW < 16) break;
+      x = OW - 16;
+    }
     let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
     const r = row + (<usize>x << 2);
     for (let t = 0; t < taps; t++) {

@@ -428,7 +428,23 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
     const w2 = w1 + rowBytes;
     const w3 = w2 + rowBytes;
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    for (let k = 0; k < k4; k += 4) {
+    let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+    let k = 0;
+    // Two vectors per row per step: eight independent accumulators keep more loads in flight.
+    for (; k + 8 <= K; k += 8) {
+      const o = <usize>k << 2;
+      const xv = v128.load(x + o);
+      const xw = v128.load(x + o, 16);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
+      b0 = f32x4.add(b0, f32x4.mul(v128.load(w0 + o, 16), xw));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xv));
+      b1 = f32x4.add(b1, f32x4.mul(v128.load(w1 + o, 16), xw));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
+      b2 = f32x4.add(b2, f32x4.mul(v128.load(w2 + o, 16), xw));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
+      b3 = f32x4.add(b3, f32x4.mul(v128.load(w3 + o, 16), xw));
+    }
+    for (; k < k4; k += 4) {
       const o = <usize>k << 2;
       const xv = v128.load(x + o);
       a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
@@ -436,6 +452,10 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
       a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
       a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
     }
+    a0 = f32x4.add(a0, b0);
+    a1 = f32x4.add(a1, b1);
+    a2 = f32x4.add(a2, b2);
+    a3 = f32x4.add(a3, b3);
     // Horizontal sums of the four accumulators at once: transpose, then add.
     const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
     const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));

@@ -240,7 +240,7 @@ describe("modules", () => {
       for (const [m, fanIn] of cases) {
         const bound = 1 / Math.sqrt(fanIn);
         const w = m.weight.toArray();
-        const maxAbs = w.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+        const maxAbs = Array.from(w).reduce((a, v) => Math.max(a, Math.abs(v)), 0);
         expect(maxAbs).toBeLessThanOrEqual(bound + 1e-7);
         expect(maxAbs).toBeGreaterThan(0.8 * bound);
         const b = m.bias!.toArray();

@@ -144,7 +144,7 @@ describe("modules", () => {
       // kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(in), 1/sqrt(in)); the bias uses the same bound.
       const bound = 1 / Math.sqrt(100);
       const w = m.weight.toArray();
-      const maxAbs = w.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      const maxAbs = Array.from(w).reduce((a, v) => Math.max(a, Math.abs(v)), 0);
       expect(maxAbs).toBeLessThanOrEqual(bound + 1e-7);
       expect(maxAbs).toBeGreaterThan(0.95 * bound);
       expect(m.bias!.toArray().every((v) => Math.abs(v) <= bound + 1e-7)).toBe(true);
@@ -167,7 +167,7 @@ describe("modules", () => {
         const v = t.toArray();
         expect(v.every((q) => Math.abs(q) <= bound + 1e-7)).toBe(true);
       }
-      expect(m.weight.toArray().reduce((a, v) => Math.max(a, Math.abs(v)), 0)).toBeGreaterThan(0.9 * bound);
+      expect(Array.from(m.weight.toArray()).reduce((a, v) => Math.max(a, Math.abs(v)), 0)).toBeGreaterThan(0.9 * bound);
       m.dispose();
     });
   });
