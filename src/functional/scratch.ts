@@ -7,6 +7,10 @@ import { heapSize, wasm } from "../wasm";
 /** Reserves `bytes` of scratch and returns its address; throws a RangeError when the heap cannot hold it. */
 export function reserveScratch(layer: string, bytes: number): number {
   let ptr = 0;
+  // The kernels report sizes as i32: a negative size is one that overflowed 2 GiB.
+  if (bytes < 0 || bytes > wasm().max_alloc_bytes()) {
+    throw rangeError(layer, `cannot reserve ${bytes < 0 ? "over 2 GiB" : `${bytes} bytes`} of scratch space: larger than the largest Wasm heap block`);
+  }
   try {
     ptr = wasm().scratch_reserve(bytes);
   } catch {
