@@ -3,23 +3,25 @@
 //   C[M,N] (+)= A[M,K] * B[K,N] (+ bias per row or per column)
 //
 // Classic blocking: B is packed in KC x NC blocks of column panels NR = 8 wide
-// ([panel][k][8]), A in MC x KC blocks of row panels MR = 4 high ([panel][k][4]); a
-// 4x8 register micro-kernel walks one A panel against one B panel. Eight f32x4
-// accumulators, two B vectors, the A vector and one broadcast fit V8's 15 xmm registers;
-// the four A values of a k step are loaded as one v128 and each broadcast with a shuffle
-// next to its use (splat loads cost an extra address computation each). Edge panels are
-// zero-padded when packed, so the micro-kernel always runs full tiles and only the store
-// of an edge tile is partial.
+// ([panel][k][8]), A in MC x KC blocks of row panels MR = 5 high ([panel][k][5]); a
+// 5x8 register micro-kernel walks one A panel against one B panel. Ten f32x4
+// accumulators, two B vectors, the A vector, one broadcast and one product fit V8's 15
+// xmm registers: the first four A values of a k step are loaded as one v128 and each is
+// broadcast with a shuffle next to its use, the fifth with a splat load once the vector
+// is dead (splat loads for all five would need more registers and spill). Edge panels
+// are zero-padded when packed, so the micro-kernel always runs full tiles and only the
+// store of an edge tile is partial. K is not unrolled: V8 schedules all loads of an
+// unrolled body first, which costs registers.
 //
 // Sources of A: dense row-major (A[m][k] = a[m*lda + k]) or transposed (a[k*lda + m]).
 // Sources of B: dense (b[k*ldb + n]), transposed (b[n*ldb + k]), or gathered through two
 // offset tables (b[colOff[n] + rowOff[k]]), which is im2col done while packing: the
 // convolution kernels use it so no im2col matrix is ever materialised.
 
-export const MR: i32 = 4;
+export const MR: i32 = 5;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
-export const MC: i32 = 128;
+export const MC: i32 = 120;
 export const NC: i32 = 512;
 
 export const A_DENSE: i32 = 0;
@@ -31,8 +33,8 @@ export const BIAS_NONE: i32 = 0;
 export const BIAS_ROW: i32 = 1;
 export const BIAS_COL: i32 = 2;
 
-// A 4x8 tile for the partial stores at the right and bottom edges.
-const EDGE_TILE: usize = memory.data(32 * 4, 16);
+// A 5x8 tile for the partial stores at the right and bottom edges.
+const EDGE_TILE: usize = memory.data(40 * 4, 16);
 
 /** Bytes of scratch `gemm_f32` needs (packed A block + packed B block). */
 export function gemm_scratch_bytes(M: i32, N: i32, K: i32): i32 {
@@ -98,7 +100,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
             const mr = min(MR, mc - ir);
             const row = ic + ir;
             const col = jc + jr;
-            micro4x8(
+            micro(
               packA + (<usize>(ir * kc) << 2), pb, kc,
               c + ((<usize>row * ldc + col) << 2), ldc, mr, nr, loadC,
               addBias, addBias == BIAS_ROW ? bias + (<usize>row << 2) : bias + (<usize>col << 2),
@@ -112,7 +114,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
 
 // ---- packing ----
 
-/** A[m][k] = a[m*lda + k] -> panels [m/4][k][4]; four rows are transposed 4x4 at a time. */
+/** A[m][k] = a[m*lda + k] -> panels [m/5][k][5]; rows 0-3 are transposed 4x4 at a time. */
 function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
   const rowBytes = <usize>lda << 2;
   let m = 0;
@@ -121,6 +123,7 @@ function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
     const r1 = r0 + rowBytes;
     const r2 = r1 + rowBytes;
     const r3 = r2 + rowBytes;
+    const r4 = r3 + rowBytes;
     let d = dst + (<usize>(m * kc) << 2);
     let k = 0;
     for (; k + 4 <= kc; k += 4) {
@@ -134,10 +137,14 @@ function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
       const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
       const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
       v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
-      d += 64;
+      store<f32>(d, load<f32>(r4 + o), 16);
+      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 20);
+      store<f32>(d, load<f32>(r4 + o, 4), 36);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 40);
+      store<f32>(d, load<f32>(r4 + o, 8), 56);
+      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 60);
+      store<f32>(d, load<f32>(r4 + o, 12), 76);
+      d += 80;
     }
     for (; k < kc; k++) {
       const o = <usize>k << 2;
@@ -145,7 +152,8 @@ function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
       store<f32>(d, load<f32>(r1 + o), 4);
       store<f32>(d, load<f32>(r2 + o), 8);
       store<f32>(d, load<f32>(r3 + o), 12);
-      d += 16;
+      store<f32>(d, load<f32>(r4 + o), 16);
+      d += 20;
     }
   }
   if (m < mc) {
@@ -155,12 +163,12 @@ function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
       for (let r = 0; r < MR; r++) {
         store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(a + ((<usize>(m + r) * lda + k) << 2)) : 0);
       }
-      d += 16;
+      d += MR * 4;
     }
   }
 }
 
-/** A[m][k] = a[k*lda + m] -> panels [m/4][k][4]: each k step is one 4-value load. */
+/** A[m][k] = a[k*lda + m] -> panels [m/5][k][5]: a 4-value load and one more per k step. */
 function packATrans(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
   const rowBytes = <usize>lda << 2;
   let m = 0;
@@ -169,8 +177,9 @@ function packATrans(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
     let d = dst + (<usize>(m * kc) << 2);
     for (let k = 0; k < kc; k++) {
       v128.store(d, v128.load(s));
+      store<f32>(d, load<f32>(s, 16), 16);
       s += rowBytes;
-      d += 16;
+      d += 20;
     }
   }
   if (m < mc) {
@@ -180,7 +189,7 @@ function packATrans(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
     for (let k = 0; k < kc; k++) {
       for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(s + (<usize>r << 2)) : 0);
       s += rowBytes;
-      d += 16;
+      d += MR * 4;
     }
   }
 }
@@ -319,7 +328,7 @@ function packBGather(dst: usize, b: usize, rowOff: usize, colOff: usize, nc: i32
 
 // ---- the micro-kernel ----
 
-/** The first n (< 4, may be <= 0) floats at p, zeros after. */
+/** The first n (<= 4, may be <= 0) floats at p, zeros after. */
 function loadPartial(p: usize, n: i32): v128 {
   let v = f32x4.splat(0);
   if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
@@ -330,15 +339,16 @@ function loadPartial(p: usize, n: i32): v128 {
 }
 
 /**
- * One 4x8 tile: acc = A panel (kc x 4) times B panel (kc x 8), then C = acc (+ bias),
+ * One 5x8 tile: acc = A panel (kc x 5) times B panel (kc x 8), then C = acc (+ bias),
  * or C += acc when loadC. Only the first mr rows and nr columns are stored.
  */
-function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool,
-                  biasMode: i32, bias: usize): void {
+function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool,
+               biasMode: i32, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -355,12 +365,15 @@ function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr
     s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
     c30 = f32x4.add(c30, f32x4.mul(s, b0));
     c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    pa += 16;
+    s = v128.load32_splat(pa, 16);
+    c40 = f32x4.add(c40, f32x4.mul(s, b0));
+    c41 = f32x4.add(c41, f32x4.mul(s, b1));
+    pa += 20;
     pb += 32;
   }
   if (biasMode == BIAS_ROW) {
     // An edge tile reads only the bias values that exist.
-    const bv = mr == MR ? v128.load(bias) : loadPartial(bias, mr);
+    const bv = mr >= 4 ? v128.load(bias) : loadPartial(bias, mr);
     let s = v128.shuffle<f32>(bv, bv, 0, 0, 0, 0);
     c00 = f32x4.add(c00, s); c01 = f32x4.add(c01, s);
     s = v128.shuffle<f32>(bv, bv, 1, 1, 1, 1);
@@ -369,6 +382,10 @@ function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr
     c20 = f32x4.add(c20, s); c21 = f32x4.add(c21, s);
     s = v128.shuffle<f32>(bv, bv, 3, 3, 3, 3);
     c30 = f32x4.add(c30, s); c31 = f32x4.add(c31, s);
+    if (mr == MR) {
+      s = v128.load32_splat(bias, 16);
+      c40 = f32x4.add(c40, s); c41 = f32x4.add(c41, s);
+    }
   } else if (biasMode == BIAS_COL) {
     const b0 = nr >= 4 ? v128.load(bias) : loadPartial(bias, nr);
     const b1 = nr == NR ? v128.load(bias, 16) : loadPartial(bias + 16, nr - 4);
@@ -376,22 +393,26 @@ function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr
     c10 = f32x4.add(c10, b0); c11 = f32x4.add(c11, b1);
     c20 = f32x4.add(c20, b0); c21 = f32x4.add(c21, b1);
     c30 = f32x4.add(c30, b0); c31 = f32x4.add(c31, b1);
+    c40 = f32x4.add(c40, b0); c41 = f32x4.add(c41, b1);
   }
   const rowBytes = <usize>ldc << 2;
   if (mr == MR && nr == NR) {
     const r1 = c + rowBytes;
     const r2 = r1 + rowBytes;
     const r3 = r2 + rowBytes;
+    const r4 = r3 + rowBytes;
     if (loadC) {
       c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
       c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
       c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
       c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
+      c40 = f32x4.add(c40, v128.load(r4)); c41 = f32x4.add(c41, v128.load(r4, 16));
     }
     v128.store(c, c00); v128.store(c, c01, 16);
     v128.store(r1, c10); v128.store(r1, c11, 16);
     v128.store(r2, c20); v128.store(r2, c21, 16);
     v128.store(r3, c30); v128.store(r3, c31, 16);
+    v128.store(r4, c40); v128.store(r4, c41, 16);
     return;
   }
   const t = EDGE_TILE;
@@ -399,6 +420,7 @@ function micro4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr
   v128.store(t, c10, 32); v128.store(t, c11, 48);
   v128.store(t, c20, 64); v128.store(t, c21, 80);
   v128.store(t, c30, 96); v128.store(t, c31, 112);
+  v128.store(t, c40, 128); v128.store(t, c41, 144);
   for (let i = 0; i < mr; i++) {
     const src = t + (<usize>(i * NR) << 2);
     const dst = c + <usize>i * rowBytes;
