@@ -76,13 +76,17 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
     return;
   }
   const kcMax = min(K, KC);
+  // Equal K blocks (320 = 160 + 160, not 256 + 64): a short last block would pay a full
+  // pass over C for little work.
+  const kBlocks = (K + KC - 1) / KC;
+  const kcStep = (K + kBlocks - 1) / kBlocks;
   const mcMax = (min(M, MC) + MR - 1) / MR * MR;
   const packA = (scratch + 15) & ~(<usize>15);
   const packB = packA + (<usize>(mcMax * kcMax) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    for (let pc = 0; pc < K; pc += kcStep) {
+      const kc = min(kcStep, K - pc);
       const first = pc == 0;
       const loadC = !first || accumulate != 0;
       const addBias = first ? biasMode : BIAS_NONE;
