@@ -1,7 +1,7 @@
 // Direct depthwise convolution: one input channel per group (groups = C), `mult` output
 // channels per input channel. Each input channel is padded once into scratch; every
 // output row is then a sum over the kernel taps of a weight times a shifted input row,
-// computed 16 outputs at a time (four f32x4 accumulators) along the output width.
+// computed 32 (or 16) outputs at a time along the output width.
 //
 // Layouts: input [N,C,D,H,W], weight [C*mult, 1, KD,KH,KW], bias [C*mult] or 0,
 // out [N, C*mult, OD,OH,OW]; padding before/after per dimension; mode as in conv.ts.
@@ -61,6 +61,38 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize,
 function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW: i32, b: f32): void {
   const bv = f32x4.splat(b);
   let x = 0;
+  // 32 outputs at a time: eight independent accumulator chains hide the add latency.
+  for (; x < OW; x += 32) {
+    if (x + 32 > OW) {
+      if (OW < 32) break;
+      x = OW - 32;
+    }
+    let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
+    const r = row + (<usize>x << 2);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const wv = v128.load32_splat(w + tp);
+      const p = r + <usize>load<i32>(tapOff + tp);
+      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+    }
+    const op = o + (<usize>x << 2);
+    v128.store(op, a0);
+    v128.store(op, a1, 16);
+    v128.store(op, a2, 32);
+    v128.store(op, a3, 48);
+    v128.store(op, a4, 64);
+    v128.store(op, a5, 80);
+    v128.store(op, a6, 96);
+    v128.store(op, a7, 112);
+  }
+  if (x >= OW) return;
   for (; x < OW; x += 16) {
     // A short last block overlaps the previous one (outputs are written, not accumulated,
     // so recomputing a few is harmless) instead of falling back to narrower, slower blocks.
