@@ -263,6 +263,11 @@ describe("modules", () => {
     t.dispose();
   });
 
+  it("ConvTranspose accepts paddingMode \"zeros\" only, as PyTorch", () => {
+    new nn.ConvTranspose2d(2, 2, 3, { paddingMode: "zeros" }).dispose();
+    expect(() => new nn.ConvTranspose2d(2, 2, 3, { paddingMode: "reflect" as "zeros" })).toThrow(/ConvTranspose2d: expected paddingMode one of "zeros", got "reflect"/);
+  });
+
   it("run repeatedly without leaking tensors or growing the scratch arena", () => {
     const m = new nn.Conv2d(8, 16, 3, { padding: 1 });
     const t = new nn.ConvTranspose2d(16, 8, 4, { stride: 2, padding: 1 });
@@ -283,6 +288,28 @@ describe("modules", () => {
     x.dispose();
     m.dispose();
     t.dispose();
+  });
+});
+
+describe("inputs of every layout and size", () => {
+  it("strided views (permuted input and weight) give the same result as contiguous copies", () => {
+    tidy(() => {
+      const x = randn([1, 5, 6, 3]).permute(0, 3, 1, 2);
+      const w = randn([3, 4, 2, 2]).permute(1, 0, 2, 3);
+      const b = randn([8]).slice(0, 0, 8, 2);
+      const y = F.conv2d(x, w, b);
+      expectClose(y, F.conv2d(x.contiguous(), w.contiguous(), b.contiguous()).toArray(), [1, 4, 4, 5], { rtol: 0, atol: 0 });
+      const wt = randn([4, 3, 2, 2]).permute(1, 0, 2, 3);
+      const t = F.convTranspose2d(x, wt, undefined, { stride: 2 });
+      expectClose(t, F.convTranspose2d(x.contiguous(), wt.contiguous(), undefined, { stride: 2 }).toArray(), [1, 4, 10, 12], { rtol: 0, atol: 0 });
+    });
+  });
+
+  it("an empty batch gives an empty output of the right shape", () => {
+    tidy(() => {
+      expect(F.conv2d(randn([0, 3, 5, 5]), randn([4, 3, 3, 3]), randn([4]), { padding: 1 }).shape).toEqual([0, 4, 5, 5]);
+      expect(F.convTranspose2d(randn([0, 3, 5, 5]), randn([3, 4, 3, 3]), null, { stride: 2 }).shape).toEqual([0, 4, 11, 11]);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 // Convolution modules (torch.nn.Conv1d..3d, ConvTranspose1d..3d): parameters under
 // PyTorch's names and layouts, PyTorch's default initialisation; forward calls F.
 
-import { checkBoolean, checkOptions, tuple } from "../args";
+import { checkBoolean, checkChoice, checkOptions, tuple } from "../args";
 import { rangeError } from "../errors";
 import {
   type ConvArgs, type ConvTransposeArgs, type PaddingMode, checkGroups, convArgs, convImpl, convTransposeArgs, convTransposeImpl,
@@ -26,6 +26,8 @@ export interface ConvTransposeModuleOptions {
   groups?: number;
   bias?: boolean;
   dilation?: number | number[];
+  /** Only "zeros", as in PyTorch. */
+  paddingMode?: "zeros";
 }
 
 function checkChannels(layer: string, arg: string, value: unknown, groups: number): number {
@@ -102,7 +104,9 @@ abstract class ConvTransposeNd extends Module {
   constructor(nd: number, inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvTransposeModuleOptions = {}) {
     super();
     const layer = this.layerName;
-    const o = checkOptions(layer, options, ["stride", "padding", "outputPadding", "groups", "bias", "dilation"]) as ConvTransposeModuleOptions;
+    const o = checkOptions(layer, options, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"]) as ConvTransposeModuleOptions;
+    // Accepted for code ported from PyTorch, which also supports only zero padding here.
+    checkChoice(layer, "paddingMode", o.paddingMode ?? "zeros", ["zeros"]);
     this.#nd = nd;
     const groups = checkGroups(layer, o.groups ?? 1);
     this.inChannels = checkChannels(layer, "inChannels", inChannels, groups);
