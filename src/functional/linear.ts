@@ -1,5 +1,5 @@
 // Fully connected layers: linear (y = x W^T + b) and bilinear (y = x1^T A x2 + b), both on
-// the packed GEMM; a single input row takes the matrix-vector kernel instead.
+// the packed GEMM; up to four input rows take the matrix-vector kernel instead.
 
 import { rangeError, shapeStr } from "../errors";
 import { type Tensor, checkDtype, checkTensor, emptyTensor } from "../tensor";
@@ -8,6 +8,7 @@ import { reserveScratch } from "./scratch";
 
 const GEMM_B_TRANSPOSED = 1 << 1;
 const GEMM_BIAS_PER_COLUMN = 2 << 2;
+const SMALL_ROWS = 4;
 
 /** Checks an optional bias: absent (undefined/null) or a float32 tensor of shape [size]. */
 export function optionalBias(layer: string, bias: unknown, size: number): Tensor | null {
@@ -43,8 +44,9 @@ export function withContiguous<T>(tensors: (Tensor | null)[], fn: (c: (Tensor | 
 export function linearRows(layer: string, out: number, x: number, w: number, bias: number, rows: number, N: number, K: number): void {
   const k = wasm();
   if (rows === 0 || N === 0) return;
-  if (rows === 1) {
-    k.gemv_f32(out, x, w, bias, N, K);
+  // A few rows: streaming the weight once per row beats packing it for the GEMM.
+  if (rows <= SMALL_ROWS) {
+    for (let r = 0; r < rows; r++) k.gemv_f32(out + 4 * r * N, x + 4 * r * K, w, bias, N, K);
     return;
   }
   const scratch = reserveScratch(layer, k.gemm_scratch_bytes(rows, N, K));
