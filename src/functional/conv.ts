@@ -85,9 +85,9 @@ function floatTensor(layer: string, arg: string, t: unknown): Tensor {
   return t;
 }
 
-/** [N, C, ...spatial] -> the 3-D form [N, C, D, H, W] (missing leading dims are 1). */
-function as3d(spatial: readonly number[]): number[] {
-  return [...new Array<number>(3 - spatial.length).fill(1), ...spatial];
+/** Per-dimension values of an nd-dimensional layer in the kernels' 3-D form [d, h, w]: missing leading dimensions get `fill`. */
+function as3d(values: readonly number[], fill: number): number[] {
+  return [...new Array<number>(3 - values.length).fill(fill), ...values];
 }
 
 /** Validates the weight's rank: nd + 2 dimensions. */
@@ -143,10 +143,9 @@ export function convImpl(layer: string, nd: number, input: unknown, weight: unkn
       const y = emptyTensor([N, OC, ...outSize], "float32", layer);
       try {
         const k = wasm();
-        const pad = (v: number[]) => as3d(v.length ? v : []).map((q, i) => (i < 3 - nd ? 0 : q));
         writeParams([
-          N, C, ...as3d(inSize), OC, ...as3d(outSize), ...as3d(kernel), ...as3d(stride),
-          ...pad(before), ...pad(after), ...as3d(dilation), groups, PADDING_MODES.indexOf(paddingMode),
+          N, C, ...as3d(inSize, 1), OC, ...as3d(outSize, 1), ...as3d(kernel, 1), ...as3d(stride, 1),
+          ...as3d(before, 0), ...as3d(after, 0), ...as3d(dilation, 1), groups, PADDING_MODES.indexOf(paddingMode),
         ]);
         const scratch = reserveScratch(layer, k.conv_scratch_bytes());
         k.conv_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
@@ -235,10 +234,9 @@ export function convTransposeImpl(
       const y = emptyTensor([N, OC, ...outSize], "float32", layer);
       try {
         const k = wasm();
-        const lead = (v: number[], fill: number) => [...new Array<number>(3 - nd).fill(fill), ...v];
         writeParams([
-          N, C, ...lead(inSize, 1), OC, ...lead(outSize, 1), ...lead(kernel, 1), ...lead(stride, 1),
-          ...lead(padding, 0), ...lead(dilation, 1), groups,
+          N, C, ...as3d(inSize, 1), OC, ...as3d(outSize, 1), ...as3d(kernel, 1), ...as3d(stride, 1),
+          ...as3d(padding, 0), ...as3d(dilation, 1), groups,
         ]);
         const scratch = reserveScratch(layer, k.conv_transpose_scratch_bytes());
         k.conv_transpose_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
