@@ -294,6 +294,20 @@ function packBGather(dst: usize, b: usize, rowOff: usize, colOff: usize, nc: i32
         v128.store(d, v128.load(s, 16), 16);
         d += 32;
       }
+    } else if (everyOther(cp, c0)) {
+      // Stride 2 along a row: the even ones of 15 consecutive floats (the last load
+      // starts at float 11 so that nothing past float 14 is read).
+      const base = b + (<usize>c0 << 2);
+      for (let k = 0; k < kc; k++) {
+        const s = base + (<usize>load<i32>(rowOff + (<usize>k << 2)) << 2);
+        const x0 = v128.load(s);
+        const x1 = v128.load(s, 16);
+        const x2 = v128.load(s, 32);
+        const x3 = v128.load(s, 44);
+        v128.store(d, v128.shuffle<f32>(x0, x1, 0, 2, 4, 6));
+        v128.store(d, v128.shuffle<f32>(x2, x3, 0, 2, 5, 7), 16);
+        d += 32;
+      }
     } else {
       const o0 = b + (<usize>c0 << 2);
       const o1 = b + (<usize>load<i32>(cp, 4) << 2);
@@ -328,6 +342,13 @@ function packBGather(dst: usize, b: usize, rowOff: usize, colOff: usize, nc: i32
       d += 32;
     }
   }
+}
+
+/** True when the eight column offsets at cp are c0, c0 + 2, ..., c0 + 14. */
+@inline function everyOther(cp: usize, c0: i32): bool {
+  let ok = true;
+  for (let j = 1; j < NR; j++) ok = ok && load<i32>(cp + (<usize>j << 2)) == c0 + 2 * j;
+  return ok;
 }
 
 // ---- the micro-kernel ----
