@@ -117,7 +117,21 @@ describe("conv_f32", () => {
 });
 
 describe("conv_transpose_f32", () => {
-  it("direct method (few input channels): strides 1-3, padding, output padding, dilation, groups", () => {
+  it("direct method on long rows (few input channels): strides 1-3, padding, output padding, dilation, groups", () => {
+    expect(checkConvT(1, 3, 1, 3, 140, 1, 1, 3, 3, 2, 0, 0, 1, 1)).toBe(true);
+    expect(checkConvT(2, 6, 1, 2, 131, 4, 1, 4, 4, 2, 1, 1, 1, 2)).toBe(true);
+    expect(checkConvT(1, 2, 1, 2, 200, 3, 1, 3, 2, 3, 1, 2, 1, 1)).toBe(true);
+    expect(checkConvT(1, 2, 1, 3, 70, 2, 1, 3, 3, 1, 2, 0, 2, 1)).toBe(true);
+    expect(checkConvT(1, 8, 1, 1, 150, 3, 1, 1, 5, 2, 1, 1, 1, 1)).toBe(true);
+    expect(checkConvT(1, 3, 2, 2, 66, 2, 2, 2, 3, 1, 0, 0, 1, 1)).toBe(true);
+  });
+
+  it("direct method with many output channels per input channel", () => {
+    expect(checkConvT(1, 2, 1, 5, 7, 8, 1, 3, 3, 2, 1, 1, 1, 1)).toBe(true);
+    expect(checkConvT(1, 4, 1, 4, 6, 12, 1, 4, 4, 2, 1, 0, 1, 2)).toBe(true);
+  });
+
+  it("GEMM path with few input channels on short rows", () => {
     expect(checkConvT(1, 3, 1, 9, 11, 1, 1, 3, 3, 2, 0, 0, 1, 1)).toBe(true);
     expect(checkConvT(2, 4, 1, 5, 7, 6, 1, 4, 4, 2, 1, 1, 1, 2)).toBe(true);
     expect(checkConvT(1, 2, 1, 4, 6, 3, 1, 3, 2, 3, 1, 2, 1, 1)).toBe(true);

@@ -208,6 +208,10 @@ def edge_cases(w):
     add_conv(w, 3, 1, 2, 3, [4, 5, 6], 3, {"padding": 1}, api="F", unbatched=True, note="unbatched 3-D")
     add_conv(w, 2, 4, 2, 3, [5, 5], 3, {"padding": 1}, note="batch 4")
     add_convt(w, 2, 1, 3, 1, [9, 11], 3, {"stride": 2}, note="the tutorial's layer on a small image")
+    add_convt(w, 2, 1, 3, 2, [3, 150], 3, {"stride": 2, "padding": 1, "outputPadding": 1}, note="long rows (direct method)")
+    add_convt(w, 1, 2, 4, 3, [140], 4, {"stride": 3, "padding": 2, "dilation": 2}, note="long 1-D rows (direct method)")
+    add_convt(w, 3, 1, 2, 2, [2, 2, 70], [2, 2, 3], {"stride": [1, 2, 1], "groups": 2}, note="long 3-D rows, grouped (direct method)")
+    add_convt(w, 2, 1, 2, 8, [5, 6], 3, {"stride": 2, "padding": 1}, note="many outputs per input channel (direct method)")
     add_convt(w, 2, 1, 16, 8, [6, 5], 4, {"stride": 2, "padding": 1}, note="k4 s2 p1 up-sampling (GEMM path)")
     add_convt(w, 2, 1, 12, 4, [5, 7], [3, 2], {"stride": 1}, note="stride 1 (GEMM path)")
     add_convt(w, 1, 1, 10, 6, [13], 5, {"stride": 3, "padding": 2, "outputPadding": 2}, note="1-D GEMM path with output padding")
@@ -238,10 +242,11 @@ def generate(w):
 
 def tutorial(w):
     # The tutorial's up-sampling layer: ConvTranspose2d(3, 1, 3, stride=2) with
-    # xavier_normal_ weights on an RGB image in [0, 1]; a 48x40 crop keeps the fixture small
-    # (the test also checks the full 512x512 size against a plain reference).
+    # xavier_normal_ weights on an RGB image in [0, 1]; a 24x136 crop keeps the fixture small
+    # and its rows long like the real image's (the test also checks the full 512x512 size
+    # against a plain reference).
     g = torch.Generator().manual_seed(1)
-    img = torch.rand([1, 3, 48, 40], generator=g)
+    img = torch.rand([1, 3, 24, 136], generator=g)
     conv = nn.ConvTranspose2d(3, 1, 3, stride=2)
     with torch.no_grad():
         torch.nn.init.xavier_normal_(conv.weight)
