@@ -135,7 +135,7 @@ function viaGemm(out: usize, input: usize, weight: usize, scratch: usize): void 
             if (oz < 0 || oz >= OD || oy < 0 || oy >= OH) continue;
             const src = colRow + (<usize>(r * W) << 2);
             const dst = outC + (<usize>((oz * OH + oy) * OW + e) << 2);
-            addRow(dst, src, ixLo, ixHi, sw);
+            addRow(dst, src, ixLo, ixHi, sw, OW - e);
           }
         }
       }
@@ -143,9 +143,20 @@ function viaGemm(out: usize, input: usize, weight: usize, scratch: usize): void 
   }
 }
 
-/** dst[ix * sw] += src[ix] for ix in [lo, hi). */
-@inline function addRow(dst: usize, src: usize, lo: i32, hi: i32, sw: i32): void {
+/** dst[ix * sw] += src[ix] for ix in [lo, hi); dst has `room` elements from its start. */
+@inline function addRow(dst: usize, src: usize, lo: i32, hi: i32, sw: i32, room: i32): void {
   let i = lo;
+  if (sw == 2) {
+    // Four sources spread over eight destinations: interleave with -0 (x + -0 is x for
+    // every x, -0 included), add two vectors.
+    const z = f32x4.splat(-0.0);
+    for (; i + 4 <= hi && 2 * i + 8 <= room; i += 4) {
+      const v = v128.load(src + (<usize>i << 2));
+      const d = dst + (<usize>i << 3);
+      v128.store(d, f32x4.add(v128.load(d), v128.shuffle<f32>(v, z, 0, 4, 1, 4)));
+      v128.store(d, f32x4.add(v128.load(d, 16), v128.shuffle<f32>(v, z, 2, 4, 3, 4)), 16);
+    }
+  }
   if (sw == 1) {
     for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
