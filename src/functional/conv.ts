@@ -5,10 +5,9 @@
 import { batched, checkChoice, checkOptions, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { convOutputSize, convTransposeOutputSize } from "../shape";
-import { type Tensor, checkDtype, checkTensor, emptyTensor } from "../tensor";
+import { type Tensor, checkDtype, emptyTensor } from "../tensor";
 import { wasm, writeParams } from "../wasm";
-import { optionalBias, withContiguous } from "./linear";
-import { reserveScratch } from "./scratch";
+import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
@@ -77,12 +76,6 @@ export function resolvePadding(padding: ConvArgs["padding"], kernel: number[], d
     return [before, total.map((t, i) => t - before[i])];
   }
   return [padding.slice(), padding.slice()];
-}
-
-function floatTensor(layer: string, arg: string, t: unknown): Tensor {
-  checkTensor(layer, arg, t);
-  checkDtype(layer, arg, t, "float32");
-  return t;
 }
 
 /** Per-dimension values of an nd-dimensional layer in the kernels' 3-D form [d, h, w]: missing leading dimensions get `fill`. */

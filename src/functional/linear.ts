@@ -2,43 +2,13 @@
 // the packed GEMM; up to four input rows take the matrix-vector kernel instead.
 
 import { rangeError, shapeStr } from "../errors";
-import { type Tensor, checkDtype, checkTensor, emptyTensor } from "../tensor";
+import { type Tensor, emptyTensor } from "../tensor";
 import { wasm } from "../wasm";
-import { reserveScratch } from "./scratch";
+import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
 
 const GEMM_B_TRANSPOSED = 1 << 1;
 const GEMM_BIAS_PER_COLUMN = 2 << 2;
 const SMALL_ROWS = 4;
-
-/** Checks an optional bias: absent (undefined/null) or a float32 tensor of shape [size]. */
-export function optionalBias(layer: string, bias: unknown, size: number): Tensor | null {
-  if (bias === undefined || bias === null) return null;
-  checkTensor(layer, "bias", bias);
-  checkDtype(layer, "bias", bias, "float32");
-  if (bias.ndim !== 1 || bias.shape[0] !== size) {
-    throw rangeError(layer, `expected bias of shape [${size}], got ${shapeStr(bias.shape)}`);
-  }
-  return bias;
-}
-
-function floatTensor(layer: string, arg: string, t: unknown): Tensor {
-  checkTensor(layer, arg, t);
-  checkDtype(layer, arg, t, "float32");
-  return t;
-}
-
-/** Runs `fn` on contiguous versions of `tensors` and frees the copies afterwards. */
-export function withContiguous<T>(tensors: (Tensor | null)[], fn: (c: (Tensor | null)[]) => T): T {
-  const cs: (Tensor | null)[] = [];
-  try {
-    for (const t of tensors) cs.push(t === null ? null : t.contiguous());
-    return fn(cs);
-  } finally {
-    cs.forEach((c, i) => {
-      if (c !== null && c !== tensors[i]) c.dispose();
-    });
-  }
-}
 
 /** out[rows, N] = x[rows, K] * w[N, K]^T (+ bias[N]) over contiguous buffers. */
 export function linearRows(layer: string, out: number, x: number, w: number, bias: number, rows: number, N: number, K: number): void {
