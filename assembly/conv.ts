@@ -117,6 +117,8 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
   const pd1 = param(18), ph1 = param(19), pw1 = param(20);
   const dd = param(21), dh = param(22), dw = param(23);
   const groups = param(24), mode = param(25);
+  assert(groups > 0 && C % groups == 0 && OC % groups == 0, "conv: groups must divide the channels");
+  assert(mode != PAD_REFLECT || (pd0 < D && pd1 < D && ph0 < H && ph1 < H && pw0 < W && pw1 < W), "conv: reflect padding too large");
   const icg = C / groups;
   const ocg = OC / groups;
   const KK = KD * KH * KW;

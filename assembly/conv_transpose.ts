@@ -63,6 +63,7 @@ export function conv_transpose_f32(out: usize, input: usize, weight: usize, bias
   const N = param(0), C = param(1), D = param(2), H = param(3), W = param(4);
   const OC = param(5), OD = param(6), OH = param(7), OW = param(8);
   const groups = param(21);
+  assert(groups > 0 && C % groups == 0 && OC % groups == 0, "conv_transpose: groups must divide the channels");
   const icg = C / groups;
   const outPlane = OD * OH * OW;
   if (N == 0 || OC == 0 || outPlane == 0) return;

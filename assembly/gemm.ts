@@ -60,6 +60,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
                      b: usize, ldb: i32, bMode: i32, rowOff: usize, colOff: usize,
                      bias: usize, biasMode: i32, accumulate: i32,
                      M: i32, N: i32, K: i32, scratch: usize): void {
+  assert(M >= 0 && N >= 0 && K >= 0 && scratch != 0, "gemm: bad sizes or no scratch");
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     // An empty sum: C = bias (or C unchanged when accumulating).
