@@ -441,6 +441,14 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
     v128.store(r4, c40); v128.store(r4, c41, 16);
     return;
   }
+  if (nr == NR) {
+    // Bottom edge: whole rows, still two vector stores each.
+    storeRow(c, c00, c01, loadC);
+    if (mr > 1) storeRow(c + rowBytes, c10, c11, loadC);
+    if (mr > 2) storeRow(c + 2 * rowBytes, c20, c21, loadC);
+    if (mr > 3) storeRow(c + 3 * rowBytes, c30, c31, loadC);
+    return;
+  }
   const t = EDGE_TILE;
   v128.store(t, c00); v128.store(t, c01, 16);
   v128.store(t, c10, 32); v128.store(t, c11, 48);
@@ -457,6 +465,15 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
       store<f32>(dst + o, v);
     }
   }
+}
+
+@inline function storeRow(p: usize, v0: v128, v1: v128, loadC: bool): void {
+  if (loadC) {
+    v0 = f32x4.add(v0, v128.load(p));
+    v1 = f32x4.add(v1, v128.load(p, 16));
+  }
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
 }
 
 // ---- matrix-vector ----
