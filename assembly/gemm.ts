@@ -555,3 +555,73 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
     store<f32>(y + (<usize>n << 2), s);
   }
 }
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/**
+ * y[r, n] = sum_k w[n*K + k] * x[r*K + k] (+ bias[n]) for R = 2..4 rows: a linear layer on
+ * a small batch. Two weight rows at a time meet all R input rows, so the weight matrix
+ * is streamed once instead of once per row (and without packing it).
+ * REQUIRES: 1 <= R <= 4; y does not overlap w or x.
+ */
+export function gemv_rows_f32(y: usize, x: usize, w: usize, bias: usize, R: i32, N: i32, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  // Rows past R repeat the last row; their results are not stored.
+  const x0 = x;
+  const x1 = x + <usize>min(1, R - 1) * rowBytes;
+  const x2 = x + <usize>min(2, R - 1) * rowBytes;
+  const x3 = x + <usize>min(3, R - 1) * rowBytes;
+  const k4 = K & ~3;
+  let n = 0;
+  for (; n < N; n += 2) {
+    const pair = n + 1 < N;
+    const w0 = w + <usize>n * rowBytes;
+    // A lone last row is paired with itself.
+    const w1 = pair ? w0 + rowBytes : w0;
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+    let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+    for (let k = 0; k < k4; k += 4) {
+      const o = <usize>k << 2;
+      const v0 = v128.load(w0 + o);
+      const v1 = v128.load(w1 + o);
+      let xv = v128.load(x0 + o);
+      a00 = f32x4.add(a00, f32x4.mul(xv, v0));
+      a01 = f32x4.add(a01, f32x4.mul(xv, v1));
+      xv = v128.load(x1 + o);
+      a10 = f32x4.add(a10, f32x4.mul(xv, v0));
+      a11 = f32x4.add(a11, f32x4.mul(xv, v1));
+      xv = v128.load(x2 + o);
+      a20 = f32x4.add(a20, f32x4.mul(xv, v0));
+      a21 = f32x4.add(a21, f32x4.mul(xv, v1));
+      xv = v128.load(x3 + o);
+      a30 = f32x4.add(a30, f32x4.mul(xv, v0));
+      a31 = f32x4.add(a31, f32x4.mul(xv, v1));
+    }
+    let s00 = hsum(a00), s01 = hsum(a01), s10 = hsum(a10), s11 = hsum(a11);
+    let s20 = hsum(a20), s21 = hsum(a21), s30 = hsum(a30), s31 = hsum(a31);
+    for (let k = k4; k < K; k++) {
+      const o = <usize>k << 2;
+      const v0 = load<f32>(w0 + o);
+      const v1 = load<f32>(w1 + o);
+      s00 += load<f32>(x0 + o) * v0; s01 += load<f32>(x0 + o) * v1;
+      s10 += load<f32>(x1 + o) * v0; s11 += load<f32>(x1 + o) * v1;
+      s20 += load<f32>(x2 + o) * v0; s21 += load<f32>(x2 + o) * v1;
+      s30 += load<f32>(x3 + o) * v0; s31 += load<f32>(x3 + o) * v1;
+    }
+    if (bias != 0) {
+      const b0 = load<f32>(bias + (<usize>n << 2));
+      const b1 = pair ? load<f32>(bias + (<usize>n << 2), 4) : b0;
+      s00 += b0; s10 += b0; s20 += b0; s30 += b0;
+      s01 += b1; s11 += b1; s21 += b1; s31 += b1;
+    }
+    const yn = y + (<usize>n << 2);
+    const yRow = <usize>N << 2;
+    store<f32>(yn, s00);
+    if (pair) store<f32>(yn, s01, 4);
+    if (R > 1) { store<f32>(yn + yRow, s10); if (pair) store<f32>(yn + yRow, s11, 4); }
+    if (R > 2) { store<f32>(yn + 2 * yRow, s20); if (pair) store<f32>(yn + 2 * yRow, s21, 4); }
+    if (R > 3) { store<f32>(yn + 3 * yRow, s30); if (pair) store<f32>(yn + 3 * yRow, s31, 4); }
+  }
+}

@@ -1,4 +1,4 @@
-import { gemm_f32, gemm_scratch_bytes, gemv_f32 } from "../gemm";
+import { gemm_f32, gemm_scratch_bytes, gemv_f32, gemv_rows_f32 } from "../gemm";
 import { bilinear_f32, bilinear_scratch_bytes } from "../bilinear";
 import { gemm_f32_ref, gemv_f32_ref, bilinear_f32_ref } from "../reference/gemm";
 import { buffer, LENGTHS, tricky } from "./helpers";
@@ -104,6 +104,26 @@ describe("gemv_f32", () => {
     gemv_f32_ref(r, x, w, 0, N, K);
     expect(close(y, r, N, <f32>K)).toBe(true);
     heap.free(x); heap.free(w); heap.free(y); heap.free(r);
+  });
+});
+
+describe("gemv_rows_f32", () => {
+  it("matches the scalar twin row by row for 1 to 4 rows, odd and even N, every K", () => {
+    for (let R = 1; R <= 4; R++) for (let i = 0; i < LENGTHS.length; i++) for (let j = 0; j < LENGTHS.length; j++) {
+      const N = LENGTHS[i], K = LENGTHS[j];
+      const x = buffer(R * K, wave);
+      const w = buffer(N * K, wave2);
+      const bias = buffer(N, wave);
+      const y = buffer(R * N + 1, wave);
+      const r = buffer(R * N + 1, wave);
+      gemv_rows_f32(y, x, w, bias, R, N, K);
+      for (let q = 0; q < R; q++) gemv_f32_ref(r + (<usize>(q * N) << 2), x + (<usize>(q * K) << 2), w, bias, N, K);
+      expect(close(y, r, R * N + 1, <f32>K)).toBe(true, "the element after the output stays untouched");
+      gemv_rows_f32(y, x, w, 0, R, N, K);
+      for (let q = 0; q < R; q++) gemv_f32_ref(r + (<usize>(q * N) << 2), x + (<usize>(q * K) << 2), w, 0, N, K);
+      expect(close(y, r, R * N, <f32>K)).toBe(true);
+      heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r);
+    }
   });
 });
 
