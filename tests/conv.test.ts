@@ -308,6 +308,28 @@ describe("inputs of every layout and size", () => {
     });
   });
 
+  it("layers large enough to cross every GEMM block (M > 120, K > 256, N > 512)", () => {
+    tidy(() => {
+      const x = randn([1, 30, 24, 25]);
+      const w = randn([130, 30, 3, 3]);
+      const b = randn([130]);
+      const y = F.conv2d(x, w, b, { padding: 1 });
+      const ref = refConv(x.toArray(), [1, 30, 24, 25], w.toArray(), [130, 30, 3, 3], b.toArray(), {
+        stride: [1, 1], before: [1, 1], after: [1, 1], dilation: [1, 1], groups: 1, mode: "zeros",
+      });
+      const bound = ref.magnitude.reduce((a, c) => Math.max(a, c), 0);
+      expectClose(y, ref.data, ref.shape, { rtol: 1e-4, atol: 1e-5 * bound });
+      const xt = randn([1, 260, 8, 7]);
+      const wt = randn([260, 16, 3, 3]);
+      const t = F.convTranspose2d(xt, wt, b.slice(0, 0, 16), { stride: 2, padding: 1 });
+      const reft = refConvTranspose(xt.toArray(), [1, 260, 8, 7], wt.toArray(), [260, 16, 3, 3], b.slice(0, 0, 16).toArray(), {
+        stride: [2, 2], padding: [1, 1], outputPadding: [0, 0], dilation: [1, 1], groups: 1,
+      });
+      const boundT = reft.magnitude.reduce((a, c) => Math.max(a, c), 0);
+      expectClose(t, reft.data, reft.shape, { rtol: 1e-4, atol: 1e-5 * boundT });
+    });
+  });
+
   it("an empty batch gives an empty output of the right shape", () => {
     tidy(() => {
       expect(F.conv2d(randn([0, 3, 5, 5]), randn([4, 3, 3, 3]), randn([4]), { padding: 1 }).shape).toEqual([0, 4, 5, 5]);
