@@ -7,7 +7,7 @@ import { badType } from "../errors";
 import type { Tensor } from "../tensor";
 import { wasm } from "../wasm";
 import { planInput, runPlan } from "./pool";
-import { reserveScratch } from "./scratch";
+import { reserveScratch } from "./common";
 
 type Spatial = 1 | 2 | 3;
 

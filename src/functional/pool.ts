@@ -6,7 +6,7 @@ import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { poolOutputSize } from "../shape";
 import { type Tensor, checkDtype, emptyTensor } from "../tensor";
 import { wasm } from "../wasm";
-import { reserveScratch } from "./scratch";
+import { reserveScratch } from "./common";
 
 export type Size = number | number[];
 type Spatial = 1 | 2 | 3;

@@ -8,3 +8,5 @@ export {
 export { Sequential, ModuleList, Flatten, Unflatten, Identity } from "./container";
 export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, LPPool1d, LPPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, type PoolResult } from "./pool";
 export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, type MaxUnpoolModuleOptions } from "./unpool";
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvModuleOptions, type ConvTransposeModuleOptions } from "./conv";
+export { Linear, Bilinear } from "./linear";

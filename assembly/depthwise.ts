@@ -1,0 +1,193 @@
+// Direct depthwise convolution: one input channel per group (groups = C), `mult` output
+// channels per input channel. Each input channel is padded once into scratch; every
+// output row is then a sum over the kernel taps of a weight times a shifted input row,
+// computed 32 (or 16) outputs at a time along the output width.
+//
+// Layouts: input [N,C,D,H,W], weight [C*mult, 1, KD,KH,KW], bias [C*mult] or 0,
+// out [N, C*mult, OD,OH,OW]; padding before/after per dimension; mode as in conv.ts.
+// REQUIRES: scratch holds (padded plane + 2 * taps + 16) floats; called through conv_f32.
+
+import { padPlanes } from "./conv";
+
+export function depthwise(out: usize, input: usize, weight: usize, bias: usize,
+                          N: i32, C: i32, D: i32, H: i32, W: i32, mult: i32, OD: i32, OH: i32, OW: i32,
+                          KD: i32, KH: i32, KW: i32, sd: i32, sh: i32, sw: i32,
+                          pd0: i32, ph0: i32, pw0: i32, pd1: i32, ph1: i32, pw1: i32,
+                          dd: i32, dh: i32, dw: i32, mode: i32, scratch: usize): void {
+  const Dp = D + pd0 + pd1, Hp = H + ph0 + ph1, Wp = W + pw0 + pw1;
+  const plane = Dp * Hp * Wp;
+  const taps = KD * KH * KW;
+  const padded = pd0 | pd1 | ph0 | ph1 | pw0 | pw1;
+  const padBuf = (scratch + 15) & ~(<usize>15);
+  const tapOff = padBuf + (<usize>plane << 2) + 16;
+  // Byte offset of each tap from the top-left of its window in the padded volume.
+  let t = 0;
+  for (let kz = 0; kz < KD; kz++) {
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++) {
+        store<i32>(tapOff + (<usize>t << 2), ((kz * dd * Hp + ky * dh) * Wp + kx * dw) << 2);
+        t++;
+      }
+    }
+  }
+  const outPlane = OD * OH * OW;
+  const inPlane = D * H * W;
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      let src = input + (<usize>(n * C + c) * inPlane << 2);
+      if (padded != 0) {
+        padPlanes(padBuf, src, 1, D, H, W, pd0, pd1, ph0, ph1, pw0, pw1, mode);
+        src = padBuf;
+      }
+      for (let m = 0; m < mult; m++) {
+        const oc = c * mult + m;
+        const w = weight + (<usize>oc * taps << 2);
+        const b: f32 = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0;
+        let o = out + (<usize>(n * C * mult + oc) * outPlane << 2);
+        for (let oz = 0; oz < OD; oz++) {
+          for (let oy = 0; oy < OH; oy++) {
+            const row = src + (<usize>((oz * sd * Hp + oy * sh) * Wp) << 2);
+            if (sw == 1) rowStride1(o, row, w, tapOff, taps, OW, b);
+            else if (sw == 2) rowStride2(o, row, w, tapOff, taps, OW, b);
+            else rowStrided(o, row, w, tapOff, taps, OW, sw, b);
+            o += <usize>OW << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** o[x] = b + sum_t w[t] * row[tapOff[t] + x] for x < OW. */
+function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW: i32, b: f32): void {
+  const bv = f32x4.splat(b);
+  let x = 0;
+  // 32 outputs at a time: eight independent accumulator chains hide the add latency.
+  for (; x < OW; x += 32) {
+    if (x + 32 > OW) {
+      if (OW < 32) break;
+      x = OW - 32;
+    }
+    let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
+    const r = row + (<usize>x << 2);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const wv = v128.load32_splat(w + tp);
+      const p = r + <usize>load<i32>(tapOff + tp);
+      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+    }
+    const op = o + (<usize>x << 2);
+    v128.store(op, a0);
+    v128.store(op, a1, 16);
+    v128.store(op, a2, 32);
+    v128.store(op, a3, 48);
+    v128.store(op, a4, 64);
+    v128.store(op, a5, 80);
+    v128.store(op, a6, 96);
+    v128.store(op, a7, 112);
+  }
+  if (x >= OW) return;
+  for (; x < OW; x += 16) {
+    // A short last block overlaps the previous one (outputs are written, not accumulated,
+    // so recomputing a few is harmless) instead of falling back to narrower, slower blocks.
+    if (x + 16 > OW) {
+      if (OW < 16) break;
+      x = OW - 16;
+    }
+    let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
+    const r = row + (<usize>x << 2);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const wv = v128.load32_splat(w + tp);
+      const p = r + <usize>load<i32>(tapOff + tp);
+      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    }
+    const op = o + (<usize>x << 2);
+    v128.store(op, a0);
+    v128.store(op, a1, 16);
+    v128.store(op, a2, 32);
+    v128.store(op, a3, 48);
+  }
+  for (; x + 4 <= OW; x += 4) {
+    let a0 = bv;
+    const r = row + (<usize>x << 2);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + tp), v128.load(r + <usize>load<i32>(tapOff + tp))));
+    }
+    v128.store(o + (<usize>x << 2), a0);
+  }
+  for (; x < OW; x++) {
+    let s = b;
+    const r = row + (<usize>x << 2);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      s += load<f32>(w + tp) * load<f32>(r + <usize>load<i32>(tapOff + tp));
+    }
+    store<f32>(o + (<usize>x << 2), s);
+  }
+}
+
+/**
+ * Same as rowStride1 with input positions 2x: each four outputs take the even ones of
+ * seven consecutive inputs (two overlapping loads and a shuffle; nothing past the last
+ * needed input is read).
+ */
+function rowStride2(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW: i32, b: f32): void {
+  const bv = f32x4.splat(b);
+  let x = 0;
+  for (; x + 8 <= OW; x += 8) {
+    let a0 = bv, a1 = bv;
+    const r = row + (<usize>x << 3);
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const wv = v128.load32_splat(w + tp);
+      const p = r + <usize>load<i32>(tapOff + tp);
+      a0 = f32x4.add(a0, f32x4.mul(wv, v128.shuffle<f32>(v128.load(p), v128.load(p, 12), 0, 2, 5, 7)));
+      a1 = f32x4.add(a1, f32x4.mul(wv, v128.shuffle<f32>(v128.load(p, 32), v128.load(p, 44), 0, 2, 5, 7)));
+    }
+    v128.store(o + (<usize>x << 2), a0);
+    v128.store(o + (<usize>x << 2), a1, 16);
+  }
+  rowStrided(o + (<usize>x << 2), row + (<usize>x << 3), w, tapOff, taps, OW - x, 2, b);
+}
+
+/** Same as rowStride1 with input positions x * sw: the four lanes are gathered. */
+function rowStrided(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW: i32, sw: i32, b: f32): void {
+  const bv = f32x4.splat(b);
+  const step = <usize>sw << 2;
+  let x = 0;
+  for (; x + 4 <= OW; x += 4) {
+    let a0 = bv;
+    const r = row + <usize>x * step;
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      const p = r + <usize>load<i32>(tapOff + tp);
+      let v = f32x4.splat(load<f32>(p));
+      v = f32x4.replace_lane(v, 1, load<f32>(p + step));
+      v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
+      v = f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + tp), v));
+    }
+    v128.store(o + (<usize>x << 2), a0);
+  }
+  for (; x < OW; x++) {
+    let s = b;
+    const r = row + <usize>x * step;
+    for (let t = 0; t < taps; t++) {
+      const tp = <usize>t << 2;
+      s += load<f32>(w + tp) * load<f32>(r + <usize>load<i32>(tapOff + tp));
+    }
+    store<f32>(o + (<usize>x << 2), s);
+  }
+}
