@@ -4,7 +4,7 @@
 //
 //   npm run demo                      # the sample picture in examples/assets/
 //   npm run demo -- --image my.jpg    # any PNG or JPEG
-//   npm run demo -- --out figure.png  # where to write the figure (default examples/out/demo.png)
+//   npm run demo -- --out figure.png  # where to write the figure (default examples/demo-figure.png)
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,7 +13,7 @@ import { F, image, init, manualSeed, memory, nn, readImage, ready, tidy, writeIm
 const { values: args } = parseArgs({
   options: {
     image: { type: "string", default: new URL("./assets/sample.png", import.meta.url).pathname },
-    out: { type: "string", default: new URL("./out/demo.png", import.meta.url).pathname },
+    out: { type: "string", default: new URL("./demo-figure.png", import.meta.url).pathname },
   },
 });
 

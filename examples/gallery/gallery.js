@@ -19,11 +19,18 @@ function show(canvas, t, normalize = "clamp") {
   const img = image.toImageData(t, { normalize });
   canvas.width = img.width;
   canvas.height = img.height;
+  // Small outputs (pooling) are enlarged: keep their pixels square; large ones are shrunk smoothly.
+  canvas.style.imageRendering = img.width < 256 ? "pixelated" : "auto";
   canvas.getContext("2d").putImageData(img, 0, 0);
 }
 
-/** Times one layer call; returns its result and the milliseconds it took. */
+/**
+ * Times one layer call; returns its result and the milliseconds it took. The call runs
+ * once before (its result freed by the panel's tidy) so the time is a warm one, not the
+ * first call's compilation of the Wasm code.
+ */
 function timed(fn) {
+  fn();
   const start = performance.now();
   const out = fn();
   return [out, performance.now() - start];

@@ -54,7 +54,10 @@ export function drawPlot(canvas, xs, ys, title) {
   ctx.font = `${12 * scale}px system-ui, sans-serif`;
   ctx.fillText(title, pad, 16 * scale);
   ctx.font = `${9 * scale}px ui-monospace, monospace`;
-  ctx.fillText(`[${fmt(yMin)}, ${fmt(yMax)}]`, width - pad - 80 * scale, 16 * scale);
+  ctx.fillStyle = "#777";
+  ctx.textAlign = "right";
+  ctx.fillText(`y in [${fmt(yMin)}, ${fmt(yMax)}]`, width - pad, height - 4 * scale);
+  ctx.textAlign = "left";
 }
 
 function fmt(v) {

@@ -3,7 +3,7 @@
 // few facts itself, so a runtime that computes nonsense consistently still fails.
 
 export async function smoke(api) {
-  const { manualSeed, rand, randn, arange, tensor, tidy, memory, init, zeros } = api;
+  const { manualSeed, rand, randn, arange, tensor, tidy, memory, init, zeros, F, nn } = api;
   const info = await api.ready();
   const before = memory();
   const out = tidy(() => {
@@ -17,13 +17,35 @@ export async function smoke(api) {
     const transposed = Array.from(grid.t().contiguous().toArray());
     const sum = Array.from(grid.add(tensor([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]])).toArray());
     const product = Array.from(grid.mul(0.5).toArray());
-    return { uniform, normal, weight, transposed, sum, product };
+
+    // One call of every layer family, on seeded inputs.
+    const x = randn([2, 3, 9, 11]);
+    const conv = Array.from(F.conv2d(x, randn([4, 3, 3, 3]), randn([4]), { stride: [1, 2], padding: 1, dilation: [2, 1] }).toArray());
+    const depthwise = Array.from(F.conv2d(x, randn([3, 1, 3, 3]), undefined, { padding: "same", groups: 3 }).toArray());
+    const up = new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 });
+    const convTranspose = Array.from(up.forward(x).toArray());
+    up.dispose();
+    const [pooled, indices] = F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
+    const unpooled = Array.from(F.maxUnpool2d(pooled, indices, 3, { stride: 2, padding: 1, outputSize: [9, 11] }).toArray());
+    const avg = Array.from(F.avgPool2d(x, 2, { ceilMode: true, countIncludePad: false }).toArray());
+    const fc = new nn.Linear(11, 5);
+    const linear = Array.from(fc.forward(x).toArray());
+    fc.dispose();
+    const activations = [F.gelu(x), F.sigmoid(x), F.softmax(x, { dim: 1 }), F.logSoftmax(x, { dim: -1 }), F.elu(x, { alpha: 0.5 })]
+      .map((t) => Array.from(t.toArray()));
+    return {
+      uniform, normal, weight, transposed, sum, product,
+      conv, depthwise, convTranspose, pooled: Array.from(pooled.toArray()), indices: Array.from(indices.toArray()),
+      unpooled, avg, linear, activations,
+    };
   });
   const after = memory();
   check(out.transposed.join(","), "0,4,8,1,5,9,2,6,10,3,7,11", "transpose");
   check(out.sum.join(","), "1,2,3,4,6,7,8,9,11,12,13,14", "add");
   check(out.product.join(","), "0,0.5,1,1.5,2,2.5,3,3.5,4,4.5,5,5.5", "mul");
   check(after.tensors, before.tensors, "tidy leaves no tensors");
+  check(out.convTranspose.length, 2 * 2 * 18 * 22, "convTranspose output size");
+  check(out.unpooled.filter((v) => v !== 0).length <= out.pooled.length, true, "unpool writes at most one value per pooled output");
   check(info.simd, true, "simd");
   return { info, ...out };
 }
