@@ -25,7 +25,7 @@ const smallPng = await (async () => {
   return encodePng({ data, width: w, height: h, channels: 4 });
 })();
 
-const post = (url: string) => fetch(url, { method: "POST", body: smallPng, headers: { "content-type": "image/png" } });
+const post = (url: string) => fetch(url, { method: "POST", body: smallPng as BodyInit, headers: { "content-type": "image/png" } });
 
 describe("npm run demo", () => {
   it("prints the tutorial's shapes and writes the side-by-side figure", async () => {

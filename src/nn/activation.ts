@@ -39,9 +39,18 @@ import { badValue } from "../errors";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
-/** An activation without parameters: forward(x) applies one elementwise function. */
+/**
+ * An activation without parameters or options: forward(x) applies one elementwise
+ * function. PyTorch's only constructor argument for these, `inplace`, is refused.
+ */
 abstract class PlainModule extends Module {
-  protected abstract readonly kind: PlainActivation;
+  constructor(
+    protected readonly kind: PlainActivation,
+    options: unknown,
+  ) {
+    super();
+    noOptions(kind, options);
+  }
 
   forward(input: Tensor): Tensor {
     return runPlain(this.kind, this.kind, input);
@@ -49,79 +58,75 @@ abstract class PlainModule extends Module {
 }
 
 export class ReLU extends PlainModule {
-  protected readonly kind = "ReLU";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("ReLU", options);
+    super("ReLU", options);
   }
 }
 
 export class ReLU6 extends PlainModule {
-  protected readonly kind = "ReLU6";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("ReLU6", options);
+    super("ReLU6", options);
   }
 }
 
 export class SELU extends PlainModule {
-  protected readonly kind = "SELU";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("SELU", options);
+    super("SELU", options);
   }
 }
 
 export class SiLU extends PlainModule {
-  protected readonly kind = "SiLU";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("SiLU", options);
+    super("SiLU", options);
   }
 }
 
 export class Mish extends PlainModule {
-  protected readonly kind = "Mish";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Mish", options);
+    super("Mish", options);
   }
 }
 
 export class Sigmoid extends PlainModule {
-  protected readonly kind = "Sigmoid";
+  constructor(options?: Record<string, never>) {
+    super("Sigmoid", options);
+  }
 }
 
 export class Tanh extends PlainModule {
-  protected readonly kind = "Tanh";
+  constructor(options?: Record<string, never>) {
+    super("Tanh", options);
+  }
 }
 
 export class Hardsigmoid extends PlainModule {
-  protected readonly kind = "Hardsigmoid";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Hardsigmoid", options);
+    super("Hardsigmoid", options);
   }
 }
 
 export class Hardswish extends PlainModule {
-  protected readonly kind = "Hardswish";
   constructor(options?: Record<string, never>) {
-    super();
-    noOptions("Hardswish", options);
+    super("Hardswish", options);
   }
 }
 
 export class Softsign extends PlainModule {
-  protected readonly kind = "Softsign";
+  constructor(options?: Record<string, never>) {
+    super("Softsign", options);
+  }
 }
 
 export class Tanhshrink extends PlainModule {
-  protected readonly kind = "Tanhshrink";
+  constructor(options?: Record<string, never>) {
+    super("Tanhshrink", options);
+  }
 }
 
 export class LogSigmoid extends PlainModule {
-  protected readonly kind = "LogSigmoid";
+  constructor(options?: Record<string, never>) {
+    super("LogSigmoid", options);
+  }
 }
 
 export class LeakyReLU extends Module {
