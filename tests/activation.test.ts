@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, manualSeed, memory, nn, tensor, tidy } from "../src/index";
 import { expectClose, expectExact } from "./helpers/allclose";
-import { type Options, activationRef, rng } from "./helpers/activation-ref";
+import { type Options, activationRef } from "./helpers/activation-ref";
+import { rng } from "./helpers/random";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
 
 type ActivationCase =

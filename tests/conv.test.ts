@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, init, manualSeed, memory, nn, rand, randn, tensor, tidy, zeros } from "../src/index";
 import { expectClose } from "./helpers/allclose";
-import { type Mode, refConv, refConvTranspose, rng } from "./helpers/conv-reference";
+import { type Mode, refConv, refConvTranspose } from "./helpers/conv-reference";
+import { rng } from "./helpers/random";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
 
 interface ConvCase {

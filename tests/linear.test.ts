@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, manualSeed, memory, nn, randn, tidy } from "../src/index";
 import { expectClose } from "./helpers/allclose";
-import { rng } from "./helpers/conv-reference";
+import { rng } from "./helpers/random";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
 
 type LinearCase =

@@ -4,33 +4,20 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, tensor, tidy } from "../src/index";
 import { expectClose, expectExact } from "./helpers/allclose";
+import { type Rng, rng } from "./helpers/random";
 
 // ---------------------------------------------------------------- seeded randomness
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Gen {
-  readonly next: () => number;
+  readonly next: Rng;
+  readonly int: Rng["int"];
+  readonly pick: Rng["pick"];
+  readonly bool: Rng["bool"];
   constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  bool(p = 0.5): boolean {
-    return this.next() < p;
+    this.next = rng(seed);
+    this.int = this.next.int;
+    this.pick = this.next.pick;
+    this.bool = this.next.bool;
   }
   /** Values: mostly normal-ish, sometimes few integer levels (ties), NaN or -inf. */
   values(n: number, special: boolean): Float32Array {

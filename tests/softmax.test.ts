@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, memory, nn, tensor, tidy } from "../src/index";
 import { expectClose } from "./helpers/allclose";
-import { rng, softmaxRef } from "./helpers/activation-ref";
+import { softmaxRef } from "./helpers/activation-ref";
+import { rng } from "./helpers/random";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
 
 interface SoftmaxCase {

@@ -129,15 +129,3 @@ export function softmaxRef(kind: string, row: number[]): number[] {
   const s = e.reduce((a, b) => a + b, 0);
   return kind === "logSoftmax" ? v.map((x) => x - m - Math.log(s)) : e.map((x) => x / s);
 }
-
-/** A small deterministic generator for property tests (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

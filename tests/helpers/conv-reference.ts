@@ -103,20 +103,3 @@ export function refConvTranspose(
   }
   return { data, shape: [N, OC, ...[OD, OH, OW].slice(3 - nd)], magnitude };
 }
-
-/** A small seeded generator (mulberry32) for property tests. */
-export function rng(seed: number): { int(lo: number, hi: number): number; float(): number; pick<T>(xs: readonly T[]): T } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    float: () => next() * 2 - 1,
-    pick: (xs) => xs[Math.floor(next() * xs.length)],
-  };
-}
