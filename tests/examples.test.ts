@@ -89,9 +89,13 @@ describe("serverless examples answer like Node", () => {
 });
 
 describe("browser gallery", () => {
-  it("renders every panel in Chromium with no console errors, and the page is not blank", async () => {
+  it("renders every panel in Chromium with no console errors, the page is not blank, and it works offline", async () => {
     const shot = join(mkdtempSync(join(tmpdir(), "wasm-nn-gallery-")), "gallery.png");
-    const { result, consoleErrors } = await runChromium("/examples/gallery/index.html", { screenshot: shot, timeoutMs: 120_000 });
+    const { result, consoleErrors, offlineResult } = await runChromium("/examples/gallery/index.html", {
+      screenshot: shot,
+      timeoutMs: 120_000,
+      offlineReload: true,
+    });
     expect(consoleErrors).toEqual([]);
     const { panels, info } = result as { panels: Record<string, { output?: number[]; error?: string; count?: number }>; info: { simd: boolean } };
     expect(info.simd).toBe(true);
@@ -104,5 +108,7 @@ describe("browser gallery", () => {
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4 * 13) colours.add((png.data[i] << 16) | (png.data[i + 1] << 8) | png.data[i + 2]);
     expect(colours.size).toBeGreaterThan(2000);
+    // Reloaded with the network off, the service worker's cache serves every file.
+    expect((offlineResult as typeof result & { panels: object }).panels).toEqual(expect.objectContaining({ convTranspose: expect.objectContaining({ output: [1, 1, 1025, 1025] }) }));
   });
 });

@@ -62,7 +62,10 @@ export interface PageRun {
  * Opens `path` of the served repository in headless Chromium, waits until the page sets
  * `window.__result = {ok, result | error}`, and returns it with any console errors.
  */
-export async function runChromium(path: string, options: { timeoutMs?: number; screenshot?: string } = {}): Promise<PageRun> {
+export async function runChromium(
+  path: string,
+  options: { timeoutMs?: number; screenshot?: string; offlineReload?: boolean } = {},
+): Promise<PageRun & { offlineResult?: unknown }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
@@ -71,23 +74,33 @@ export async function runChromium(path: string, options: { timeoutMs?: number; s
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const consoleErrors: string[] = [];
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
-    await page.goto(server.url + path);
-    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, {
-      timeout: options.timeoutMs ?? 60_000,
-    });
-    const outcome = (await page.evaluate(() => (window as unknown as { __result: unknown }).__result)) as {
-      ok: boolean;
-      result?: unknown;
-      error?: string;
+    const outcome = async () => {
+      await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, null, {
+        timeout: options.timeoutMs ?? 60_000,
+      });
+      const r = (await page.evaluate(() => (window as unknown as { __result: unknown }).__result)) as {
+        ok: boolean;
+        result?: unknown;
+        error?: string;
+      };
+      if (!r.ok) throw new Error(`page ${path} failed: ${r.error}`);
+      return r.result;
     };
+    await page.goto(server.url + path);
+    const result = await outcome();
     if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
-    if (!outcome.ok) throw new Error(`page ${path} failed: ${outcome.error}`);
-    return { result: outcome.result, consoleErrors };
+    if (!options.offlineReload) return { result, consoleErrors };
+    // Once the page's service worker has cached everything, it must load with the network off.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await context.setOffline(true);
+    await page.reload();
+    return { result, consoleErrors, offlineResult: await outcome() };
   } finally {
     await browser.close();
     await server.close();
