@@ -4,13 +4,16 @@ import { execFile, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const HERE = join(ROOT, "tests/runtimes");
-const TMP = join(HERE, ".tmp");
+// Outside the repository: the workerd runs link node_modules/wasm-nn back to the root,
+// a loop that directory walkers (static servers, file watchers) must not meet.
+const TMP = join(tmpdir(), "wasm-nn-runtimes");
 const run = promisify(execFile);
 
 /** Chromium from Debian's package (apt-get install -y chromium), or CHROMIUM_PATH. */
