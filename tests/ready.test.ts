@@ -1,0 +1,30 @@
+// ready(source?) in fresh processes: every kind of source it accepts, the error before
+// it resolved, and idempotence.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./runtimes/harness";
+
+const run = promisify(execFile);
+
+async function load(kind: string) {
+  const { stdout } = await run(process.execPath, [join(ROOT, "tests/runtimes/ready-source.mjs"), kind], { cwd: ROOT });
+  return JSON.parse(stdout);
+}
+
+describe("ready(source)", () => {
+  for (const kind of ["default", "url", "string", "bytes", "arraybuffer", "module", "response", "response-octet-stream", "promise-of-response"]) {
+    it(`loads the kernels from ${kind === "default" ? "the .wasm beside the module" : `a ${kind}`}`, async () => {
+      const out = await load(kind);
+      expect(out.info).toEqual({ simd: true, relaxedSimd: false, threads: 1 });
+      expect(out.same).toBe(true);
+      expect(out.sum).toEqual([1, 2, 3, 4]);
+    });
+  }
+
+  it("using tensors before ready() resolved throws a clear error", async () => {
+    const out = await load("default");
+    expect(out.before).toMatch(/^Error: wasm-nn is not initialised: `await ready\(\)` before creating or using tensors$/);
+  });
+});

@@ -1,0 +1,32 @@
+// Loads the built package in a fresh process with one kind of `ready(source)` argument
+// (given on the command line) and prints what a small computation returned.
+import { readFileSync } from "node:fs";
+import * as api from "../../dist/index.js";
+
+const kind = process.argv[2];
+const wasmUrl = new URL("../../dist/wasm-nn.wasm", import.meta.url);
+const bytes = readFileSync(wasmUrl);
+
+let before;
+try {
+  api.zeros(2);
+  before = "no error";
+} catch (e) {
+  before = `${e.constructor.name}: ${e.message}`;
+}
+
+const sources = {
+  default: () => undefined,
+  url: () => wasmUrl,
+  string: () => wasmUrl.href,
+  bytes: () => new Uint8Array(bytes),
+  arraybuffer: () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  module: () => new WebAssembly.Module(bytes),
+  response: () => new Response(bytes, { headers: { "content-type": "application/wasm" } }),
+  "response-octet-stream": () => new Response(bytes, { headers: { "content-type": "application/octet-stream" } }),
+  "promise-of-response": () => Promise.resolve(new Response(bytes, { headers: { "content-type": "application/wasm" } })),
+};
+const info = await api.ready(sources[kind]());
+const again = await api.ready(); // idempotent: the first source stays
+const sum = Array.from(api.arange(4).add(1).toArray());
+console.log(JSON.stringify({ before, info, same: info === again, sum }));
