@@ -111,31 +111,32 @@ export function padPlanes(dst: usize, src: usize, planes: i32, D: i32, H: i32, W
 }
 
 // Choosing between the implicit GEMM and the Winograd variants: estimated times in units
-// of one multiply-add of the GEMM micro-kernel. The per-unit costs below were fitted to
-// timings of 130 layer shapes (1-512 channels each way, 2x2 to 224x224 images, 1-D
-// lengths 8 to 16384; x86-64 VM, Node 20, one thread); picking the lowest estimate was
-// 0.3% slower than always picking the fastest method on average, 12% in the worst case.
-const DIRECT_MAC: f64 = 1.1; // per multiply-add, over whole 5x8 GEMM tiles
-const DIRECT_PACK_B: f64 = 2; // per element of the gathered (im2col) B panels
-const DIRECT_PACK_A: f64 = 4; // per element of the packed weights, once per 512 columns
-const WINO_INPUT: f64 = 7; // per input channel, tile and position
-const WINO_OUTPUT: f64 = 7; // per output channel, tile and position
-const WINO_WEIGHTS: f64 = 2.5; // per channel pair, position and chunk of tiles
+// of one multiply-add of the Winograd GEMM. The per-unit costs below were fitted to
+// timings of 150 layer shapes (1-512 channels each way, 2x2 to 224x224 images, 1-D
+// lengths 8 to 16384, batches 1-16; x86-64 VM, Node 20, one thread): picking the lowest
+// estimate was 0.1% slower than always picking the fastest method on average, 11% in
+// the worst case.
+const DIRECT_MAC: f64 = 1; // per multiply-add, over whole 5x8 GEMM tiles
+const DIRECT_PACK_B: f64 = 3; // per element of the gathered (im2col) B panels
+const DIRECT_PACK_A: f64 = 6; // per element of the packed weights, once per 512 columns
+const WINO_INPUT: f64 = 5; // per input channel, tile and position
+const WINO_OUTPUT: f64 = 5; // per output channel, tile and position
+const WINO_WEIGHTS: f64 = 3.5; // per channel pair, position and chunk of tiles
 
 @inline function roundUp(x: i32, m: i32): f64 {
   return <f64>((x + m - 1) / m * m);
 }
 
-function directCost(icg: i32, ocg: i32, P: i32, taps: i32): f64 {
+function directCost(N: i32, icg: i32, ocg: i32, P: i32, taps: i32): f64 {
   const k = <f64>(taps * icg);
-  return DIRECT_MAC * k * roundUp(ocg, 5) * roundUp(P, 8) + DIRECT_PACK_B * k * roundUp(P, 8) +
-    DIRECT_PACK_A * k * roundUp(ocg, 5) * <f64>((P + 511) / 512);
+  return <f64>N * (DIRECT_MAC * k * roundUp(ocg, 5) * roundUp(P, 8) + DIRECT_PACK_B * k * roundUp(P, 8) +
+    DIRECT_PACK_A * k * roundUp(ocg, 5) * <f64>((P + 511) / 512));
 }
 
-function winogradCost(v: i32, icg: i32, ocg: i32, OH: i32, OW: i32): f64 {
+function winogradCost(v: i32, N: i32, icg: i32, ocg: i32, OH: i32, OW: i32): f64 {
   const P = <f64>winogradPositions(v);
   const mh = winogradTileRows(v), mw = winogradTileCols(v);
-  const T = (OH + mh - 1) / mh * ((OW + mw - 1) / mw);
+  const T = N * ((OH + mh - 1) / mh) * ((OW + mw - 1) / mw);
   const tb = winogradChunkTiles(v, icg, T);
   const chunks = (T + tb - 1) / tb;
   // Every chunk computes whole panels of 8 tiles.
@@ -152,18 +153,19 @@ function winogradVariant(): i32 {
   if (param(2) != 1 || param(9) != 1) return WINOGRAD_NONE;
   for (let i = 12; i <= 14; i++) if (param(i) != 1) return WINOGRAD_NONE;
   for (let i = 21; i <= 23; i++) if (param(i) != 1) return WINOGRAD_NONE;
-  const KH = param(10), KW = param(11);
+  const N = param(0), KH = param(10), KW = param(11);
   const groups = param(24);
   const icg = param(1) / groups, ocg = param(5) / groups;
   const OH = param(7), OW = param(8);
+  if (N == 0 || icg == 0) return WINOGRAD_NONE;
   let best = WINOGRAD_NONE;
   if (KH == 3 && KW == 3) {
-    let cost = directCost(icg, ocg, OH * OW, 9);
-    const c2 = winogradCost(WINOGRAD_2X2_3X3, icg, ocg, OH, OW);
+    let cost = directCost(N, icg, ocg, OH * OW, 9);
+    const c2 = winogradCost(WINOGRAD_2X2_3X3, N, icg, ocg, OH, OW);
     if (c2 < cost) { cost = c2; best = WINOGRAD_2X2_3X3; }
-    if (winogradCost(WINOGRAD_4X4_3X3, icg, ocg, OH, OW) < cost) best = WINOGRAD_4X4_3X3;
+    if (winogradCost(WINOGRAD_4X4_3X3, N, icg, ocg, OH, OW) < cost) best = WINOGRAD_4X4_3X3;
   } else if (KH == 1 && KW == 5) {
-    if (winogradCost(WINOGRAD_4_5, icg, ocg, OH, OW) < directCost(icg, ocg, OH * OW, 5)) best = WINOGRAD_4_5;
+    if (winogradCost(WINOGRAD_4_5, N, icg, ocg, OH, OW) < directCost(N, icg, ocg, OH * OW, 5)) best = WINOGRAD_4_5;
   }
   return best;
 }
@@ -183,8 +185,10 @@ export function conv_scratch_bytes(): i32 {
   const padded = hasPadding() ? icg * plane : 0;
   const direct = (padded + icg * KK + P + 16) * 4 + gemm_scratch_bytes(ocg, P, icg * KK) + 64;
   const variant = winogradVariant();
+  if (variant == WINOGRAD_NONE) return direct;
   // The direct method's share stays reserved: winograd() hands non-finite results back to it.
-  return variant != WINOGRAD_NONE ? max(direct, winogradScratchBytes(variant, icg, param(7), param(8))) : direct;
+  const wino = winogradScratchBytes(variant, param(0), icg, param(7), param(8));
+  return wino < 0 ? wino : max(direct, wino);
 }
 
 /** Convolution of the parameters in the params area (see the header). */

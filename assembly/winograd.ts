@@ -37,8 +37,12 @@
 
 import { sourceIndex } from "./conv";
 
-/** Bytes of transformed input and GEMM output per chunk of tiles: half of a 2 MiB L2. */
-const CHUNK_BUDGET: i32 = 1 << 20;
+/**
+ * Bytes of transformed input (and weights) per chunk of tiles. A quarter of a 2 MiB L2
+ * measured faster than a half (by 5-8% on 64 channels at 56x56 and 3 channels at 224x224)
+ * and than an eighth; the weight transform repeated per chunk costs less than that.
+ */
+const CHUNK_BUDGET: i32 = 1 << 19;
 
 // The GEMM tile: 5 output channels x 8 tiles (as the micro-kernel of gemm.ts, whose
 // register budget it shares).
@@ -77,7 +81,7 @@ export function winogradPositions(v: i32): i32 {
   return (winogradTileRows(v) + kernelRows(v) - 1) * (winogradTileCols(v) + kernelCols(v) - 1);
 }
 
-/** Tiles per chunk: a multiple of 8 (the GEMM's panel width) whose V and M fit CHUNK_BUDGET. */
+/** Tiles per chunk (of N samples' T tiles): a multiple of 8, the GEMM's panel width, near CHUNK_BUDGET. */
 export function winogradChunkTiles(v: i32, icg: i32, T: i32): i32 {
   const perTile = winogradPositions(v) * (icg + MR) * 4;
   let most = (CHUNK_BUDGET / perTile) & ~7;
@@ -87,16 +91,24 @@ export function winogradChunkTiles(v: i32, icg: i32, T: i32): i32 {
   return ((T + chunks - 1) / chunks + 7) & ~7;
 }
 
+/** Samples a chunk of tb tiles can touch: their inputs are padded into scratch together. */
+@inline function chunkSamples(tb: i32, T: i32, N: i32): i32 {
+  return min(N, (tb + T - 2) / T + 1);
+}
+
 /** Bytes of scratch winograd() needs. */
-export function winogradScratchBytes(v: i32, icg: i32, OH: i32, OW: i32): i32 {
+export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32): i32 {
   const P = winogradPositions(v);
   const mh = winogradTileRows(v), mw = winogradTileCols(v);
   const TY = (OH + mh - 1) / mh, TX = (OW + mw - 1) / mw;
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
-  const tb = winogradChunkTiles(v, icg, TY * TX);
+  const tb = winogradChunkTiles(v, icg, N * TY * TX);
   const icg4 = (icg + 3) & ~3;
-  const floats = (icg * Hq * Wq + 4) + P * icg * tb + P * icg * 4 + P * icg4 + MR * P * NR + 36 * 4 + 3 * tb;
-  return floats * 4 + 3 * P * <i32>SKEW + 7 * 16;
+  const pad = <i64>chunkSamples(tb, TY * TX, N) * icg * Hq * Wq + 4;
+  const floats = pad + <i64>(P * icg * tb + P * icg * 4 + P * icg4 + MR * P * NR + 36 * 4 + 3 * tb);
+  const bytes = floats * 4 + 3 * P * <i32>SKEW + 7 * 16;
+  // A size past 2 GiB comes back negative: the caller reports it.
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
 }
 
 /**
@@ -113,8 +125,11 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize,
   const icg = C / groups, ocg = OC / groups;
   const TY = (OH + mh - 1) / mh, TX = (OW + mw - 1) / mw;
   const T = TY * TX;
+  // Tiles of all samples are numbered together (sample-major), so that small images
+  // still fill the GEMM's panels and share one weight transform per chunk.
+  const TT = N * T;
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
-  const tb = winogradChunkTiles(v, icg, T);
+  const tb = winogradChunkTiles(v, icg, TT);
   const panels = tb / NR;
   // A chunk's tiles, all rows and columns valid.
   const whole = (mh << 8) | mw;
@@ -124,7 +139,7 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize,
   const uStep = (<usize>icg << 4) + SKEW; // between positions in U (channels 0-3)
   const u4Step = (<usize>icg4 << 2) + SKEW; // between positions in U (channel 4)
   const padBuf = align16(scratch);
-  const vBuf = align16(padBuf + (<usize>(icg * Hq * Wq + 4) << 2));
+  const vBuf = align16(padBuf + ((<usize>chunkSamples(tb, T, N) * icg * Hq * Wq + 4) << 2));
   const uBuf = align16(vBuf + <usize>P * posBytes);
   const u4Buf = align16(uBuf + <usize>P * uStep);
   const mBuf = align16(u4Buf + <usize>P * u4Step);
@@ -139,63 +154,75 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize,
   // A v128 local live across the GEMM would take the micro-kernel's last free register.
   v128.store(FINITE, f32x4.splat(0));
 
-  for (let n = 0; n < N; n++) {
-    for (let g = 0; g < groups; g++) {
-      padInput(padBuf, input + (<usize>(n * C + g * icg) * H * W << 2), icg, H, W, Hq, Wq, ph0, pw0, ph1, pw1, mode);
-      for (let t0 = 0; t0 < T; t0 += tb) {
-        // Offsets of each tile of the chunk; lanes past the last tile repeat it and store nothing.
-        for (let i = 0; i < tb; i++) {
-          const t = min(t0 + i, T - 1);
-          const ty = t / TX, tx = t - ty * TX;
-          store<i32>(inOff + (<usize>i << 2), ty * mh * Wq + tx * mw);
-          store<i32>(outOff + (<usize>i << 2), ty * mh * OW + tx * mw);
-          store<i32>(valid + (<usize>i << 2), t0 + i < T ? (min(mh, OH - ty * mh) << 8) | min(mw, OW - tx * mw) : 0);
+  const slots = chunkSamples(tb, T, N);
+  for (let g = 0; g < groups; g++) {
+    // Samples padFirst..padLast of this group are padded side by side in padBuf.
+    let padFirst = -1, padLast = -1;
+    for (let t0 = 0; t0 < TT; t0 += tb) {
+      const n0 = t0 / T, nl = (min(t0 + tb, TT) - 1) / T;
+      if (n0 < padFirst || nl > padLast) {
+        padFirst = n0;
+        padLast = min(N, n0 + slots) - 1;
+        for (let n = padFirst; n <= padLast; n++) {
+          padInput(padBuf + (<usize>((n - padFirst) * icg) * Hq * Wq << 2), input + (<usize>(n * C + g * icg) * H * W << 2),
+            icg, H, W, Hq, Wq, ph0, pw0, ph1, pw1, mode);
         }
+      }
+      // Offsets of each tile of the chunk; lanes past the last tile repeat it and store nothing.
+      for (let i = 0; i < tb; i++) {
+        const tt = min(t0 + i, TT - 1);
+        const n = tt / T, t = tt - n * T;
+        const ty = t / TX, tx = t - ty * TX;
+        store<i32>(inOff + (<usize>i << 2), (n - padFirst) * icg * Hq * Wq + ty * mh * Wq + tx * mw);
+        store<i32>(outOff + (<usize>i << 2), n * OC * outPlane + ty * mh * OW + tx * mw);
+        store<i32>(valid + (<usize>i << 2), t0 + i < TT ? (min(mh, OH - ty * mh) << 8) | min(mw, OW - tx * mw) : 0);
+      }
+      for (let i = 0; i < tb; i += 4) {
+        const s0 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2)) << 2);
+        const s1 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 4) << 2);
+        const s2 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 8) << 2);
+        const s3 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 12) << 2);
+        // Tile i is lane i % 8 of panel i / 8.
+        let dst = vBuf + (<usize>((i >> 3) * icg * NR + (i & 7)) << 2);
+        let src: usize = 0;
+        for (let ic = 0; ic < icg; ic++) {
+          if (v == WINOGRAD_4X4_3X3) inputTile4(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src, rowBytes, tmp);
+          else if (v == WINOGRAD_2X2_3X3) inputTile2(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src, rowBytes, tmp);
+          else inputTile45(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src);
+          dst += NR * 4;
+          src += planeBytes;
+        }
+      }
 
-        for (let i = 0; i < tb; i += 4) {
-          const s0 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2)) << 2);
-          const s1 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 4) << 2);
-          const s2 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 8) << 2);
-          const s3 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 12) << 2);
-          // Tile i is lane i % 8 of panel i / 8.
-          let dst = vBuf + (<usize>((i >> 3) * icg * NR + (i & 7)) << 2);
-          let src: usize = 0;
-          for (let ic = 0; ic < icg; ic++) {
-            if (v == WINOGRAD_4X4_3X3) inputTile4(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src, rowBytes, tmp);
-            else if (v == WINOGRAD_2X2_3X3) inputTile2(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src, rowBytes, tmp);
-            else inputTile45(dst, posBytes, s0 + src, s1 + src, s2 + src, s3 + src);
-            dst += NR * 4;
-            src += planeBytes;
+      for (let o0 = 0; o0 < ocg; o0 += MR) {
+        const rows = min(MR, ocg - o0);
+        const oc = g * ocg + o0;
+        const w = weight + (<usize>(oc * icg * taps) << 2);
+        if (v == WINOGRAD_4_5) weights45(uBuf, uStep, u4Buf, u4Step, w, icg, rows);
+        else weights(uBuf, uStep, u4Buf, u4Step, w, icg, rows, v);
+        // A missing fifth channel: its GEMM row is not stored, but stale scratch there could
+        // hold subnormal floats, whose multiplications are many times slower.
+        if (rows < MR) for (let p = 0; p < P; p++) fillZero(u4Buf + <usize>p * u4Step, icg4);
+        // One tile panel at a time: its M ([5][position][8], a few KiB) is transformed
+        // while still in L1.
+        for (let j = 0; j < panels; j++) {
+          const vj = vBuf + (<usize>(j * icg * NR) << 2);
+          for (let p = 0; p < P; p++) {
+            micro(uBuf + <usize>p * uStep, u4Buf + <usize>p * u4Step, vj + <usize>p * posBytes, icg,
+              mBuf + (<usize>(p * NR) << 2), P * NR, rows);
           }
-        }
-
-        for (let o0 = 0; o0 < ocg; o0 += MR) {
-          const rows = min(MR, ocg - o0);
-          const oc = g * ocg + o0;
-          const w = weight + (<usize>(oc * icg * taps) << 2);
-          if (v == WINOGRAD_4_5) weights45(uBuf, uStep, u4Buf, u4Step, w, icg, rows);
-          else weights(uBuf, uStep, u4Buf, u4Step, w, icg, rows, v);
-          // One tile panel at a time: its M ([5][position][8], a few KiB) is transformed
-          // while still in L1.
-          for (let j = 0; j < panels; j++) {
-            const vj = vBuf + (<usize>(j * icg * NR) << 2);
-            for (let p = 0; p < P; p++) {
-              micro(uBuf + <usize>p * uStep, u4Buf + <usize>p * u4Step, vj + <usize>p * posBytes, icg,
-                mBuf + (<usize>(p * NR) << 2), P * NR, rows);
-            }
-            for (let r = 0; r < rows; r++) {
-              const b = bias != 0 ? f32x4.splat(load<f32>(bias + (<usize>(oc + r) << 2))) : f32x4.splat(0);
-              const y = out + (<usize>((n * OC + oc + r) * outPlane) << 2);
-              const mr = mBuf + (<usize>(r * P * NR) << 2);
-              for (let h = 0; h < NR; h += 4) {
-                const i = j * NR + h;
-                const mi = mr + (<usize>h << 2), oo = outOff + (<usize>i << 2), vv = valid + (<usize>i << 2);
-                let bad: v128;
-                if (v == WINOGRAD_4X4_3X3) bad = outputTiles4(y, mi, NR * 4, b, OW, oo, vv, whole, tmp);
-                else if (v == WINOGRAD_2X2_3X3) bad = outputTiles2(y, mi, NR * 4, b, OW, oo, vv, whole, tmp);
-                else bad = outputTiles45(y, mi, NR * 4, b, oo, vv, whole);
-                v128.store(FINITE, f32x4.add(v128.load(FINITE), bad));
-              }
+          for (let r = 0; r < rows; r++) {
+            const b = bias != 0 ? f32x4.splat(load<f32>(bias + (<usize>(oc + r) << 2))) : f32x4.splat(0);
+            const y = out + (<usize>((oc + r) * outPlane) << 2);
+            const mr = mBuf + (<usize>(r * P * NR) << 2);
+            for (let h = 0; h < NR; h += 4) {
+              const i = j * NR + h;
+              const mi = mr + (<usize>h << 2), oo = outOff + (<usize>i << 2), vv = valid + (<usize>i << 2);
+              let bad: v128;
+              if (v == WINOGRAD_4X4_3X3) bad = outputTiles4(y, mi, NR * 4, b, OW, oo, vv, whole, tmp);
+              else if (v == WINOGRAD_2X2_3X3) bad = outputTiles2(y, mi, NR * 4, b, OW, oo, vv, whole, tmp);
+              else bad = outputTiles45(y, mi, NR * 4, b, oo, vv, whole);
+              v128.store(FINITE, f32x4.add(v128.load(FINITE), bad));
             }
           }
         }
@@ -655,8 +682,8 @@ function outputTiles45(y: usize, m: usize, rowBytes: usize, bias: v128, outOff: 
  * U' = G' g G'^T of `rows` (1..5) output channels (weights at w, [rows][icg][3][3]) into
  * the A panel of the micro-kernel: channels 0-3 as [position][icg][4] at u (lanes =
  * channels, one store per position), channel 4 as [position][icg rounded up to 4] at u4
- * (lanes = four input channels). Missing channels read zeros; channel 4 is left alone
- * when missing (its row of the GEMM tile is not stored).
+ * (lanes = four input channels). Missing channels 1-3 read zeros; a missing channel 4 is
+ * left to the caller.
  */
 function weights(u: usize, uStep: usize, u4: usize, u4Step: usize, w: usize, icg: i32, rows: i32, v: i32): void {
   const chBytes = <usize>icg * 36;

@@ -42,7 +42,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
   const y = buffer(outN, wave);
   const t = buffer(outN, wave);
   const r = buffer(outN, wave);
-  const scratch = heap.alloc(<usize>winogradScratchBytes(v, icg, OH, OW));
+  const scratch = heap.alloc(<usize>winogradScratchBytes(v, N, icg, OH, OW));
   const finite = winograd(y, x, w, bias, N, C, H, W, OC, OH, OW, pt, pl, pb, pr, groups, mode, v, scratch);
   const twinFinite = winograd_f32_ref(t, x, w, bias, v);
   conv_f32_ref(r, x, w, bias);
@@ -65,7 +65,7 @@ function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const bias = buffer(OC, wave);
   const y = buffer(OC * H * W, wave);
   const r = buffer(OC * H * W, wave);
-  const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, C, H, W), conv_scratch_bytes()));
+  const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, 1, C, H, W), conv_scratch_bytes()));
   const reported = !winograd(y, x, w, bias, 1, C, H, W, OC, H, W, ph, pw, ph, pw, 1, 0, v, scratch);
   conv_f32(y, x, w, bias, scratch);
   conv_f32_ref(r, x, w, bias);
@@ -114,6 +114,14 @@ describe("winograd (3x3)", () => {
     expect(check(WINOGRAD_2X2_3X3, 1, 64, 40, 39, 6, 1, 1, 1, 1, 1, 0)).toBe(true);
   });
 
+  it("samples share chunks: small images in one chunk, a chunk boundary inside a sample", () => {
+    expect(check(WINOGRAD_4X4_3X3, 5, 3, 5, 6, 7, 1, 1, 1, 1, 1, 0)).toBe(true);
+    expect(check(WINOGRAD_2X2_3X3, 7, 4, 3, 2, 6, 1, 1, 1, 1, 2, 1)).toBe(true);
+    // 15 tiles per sample, 48 per chunk: the first chunk ends inside the fourth sample.
+    expect(winogradChunkTiles(WINOGRAD_4X4_3X3, 64, 6 * 15)).toBe(48);
+    expect(check(WINOGRAD_4X4_3X3, 6, 64, 9, 17, 6, 1, 1, 1, 1, 1, 2)).toBe(true);
+  });
+
   it("reports NaN and infinities; conv_f32 then matches the direct reference", () => {
     expect(nonFinite(WINOGRAD_2X2_3X3, 8, 9, 10, 6)).toBe(true);
     expect(nonFinite(WINOGRAD_4X4_3X3, 8, 9, 10, 6)).toBe(true);
@@ -135,6 +143,7 @@ describe("winograd F(4, 5) (1-D)", () => {
     expect(check(WINOGRAD_4_5, 1, 3, 5, 9, 5, 2, 2, 1, 2, 1, 2)).toBe(true);
     expect(winogradChunkTiles(WINOGRAD_4_5, 64, 1000)).toBeLessThan(1000);
     expect(check(WINOGRAD_4_5, 1, 64, 1, 4001, 6, 0, 2, 0, 2, 1, 0)).toBe(true);
+    expect(check(WINOGRAD_4_5, 9, 5, 1, 7, 4, 0, 2, 0, 2, 1, 0)).toBe(true);
   });
 
   it("reports NaN and infinities; conv_f32 then matches the direct reference", () => {
