@@ -127,21 +127,24 @@ describe("Winograd paths against a plain reference (seeded)", () => {
     cases.forEach((cfg, i) => {
       const worst = checkConfig(cfg, uniform(r, cfg.C * cfg.size.reduce((a, s) => a * s, 1)), uniform(r, cfg.OC * cfg.C * cfg.kernel.reduce((a, k) => a * k, 1)),
         cfg.bias ? uniform(r, cfg.OC) : null, describeConfig(i, cfg));
-      // Measured: about 0.1 of the tolerance for F(4x4, 3x3), 0.01 for F(2x2, 3x3) and F(4, 5).
+      // Measured: up to about 0.2 of the tolerance for F(4x4, 3x3), 0.01 for F(2x2, 3x3), 0.04 for F(4, 5).
       expect(worst).toBeLessThan(0.5);
     });
   });
 
-  it("images that need several chunks of tiles", () => {
+  it("images that need several chunks of tiles, and batches whose chunks hold several samples", () => {
     const r = rng(7);
     const cases: Config[] = [
       { nd: 2, N: 1, C: 64, OC: 12, size: [50, 47], kernel: [3, 3], padding: [1, 1], groups: 1, mode: "zeros", bias: true },
+      { nd: 2, N: 6, C: 64, OC: 6, size: [9, 17], kernel: [3, 3], padding: [1, 1], groups: 1, mode: "replicate", bias: true },
+      { nd: 2, N: 9, C: 48, OC: 16, size: [5, 4], kernel: [3, 3], padding: [1, 1], groups: 2, mode: "zeros", bias: false },
+      { nd: 1, N: 7, C: 24, OC: 8, size: [13], kernel: [5], padding: [2], groups: 1, mode: "zeros", bias: true },
       { nd: 2, N: 2, C: 32, OC: 7, size: [61, 58], kernel: [3, 3], padding: [2, 2], groups: 1, mode: "reflect", bias: true },
       { nd: 1, N: 1, C: 64, OC: 9, size: [5003], kernel: [5], padding: [2], groups: 1, mode: "zeros", bias: true },
     ];
     cases.forEach((cfg, i) => {
-      checkConfig(cfg, uniform(r, cfg.N * cfg.C * cfg.size.reduce((a, s) => a * s, 1)), uniform(r, cfg.OC * cfg.C * cfg.kernel.reduce((a, k) => a * k, 1)),
-        cfg.bias ? uniform(r, cfg.OC) : null, describeConfig(i, cfg));
+      checkConfig(cfg, uniform(r, cfg.N * cfg.C * cfg.size.reduce((a, s) => a * s, 1)),
+        uniform(r, cfg.OC * (cfg.C / cfg.groups) * cfg.kernel.reduce((a, k) => a * k, 1)), cfg.bias ? uniform(r, cfg.OC) : null, describeConfig(i, cfg));
     });
   });
 });
