@@ -7,6 +7,8 @@
 // two offset tables (implicit im2col, one cache-sized panel block at a time). A 1x1
 // convolution with stride 1 and no padding reads the input as a dense B matrix. Depthwise
 // convolutions (one input channel per group) go to the direct kernel in depthwise.ts.
+// Stride-1 2-D convolutions with 3x3 or 1x5 kernels (conv1d k5) take the Winograd kernels
+// of winograd.ts when winogradVariant() estimates them faster.
 //
 // Parameters (i32, in the params area):
 //   0 N, 1 C, 2 D, 3 H, 4 W, 5 OC, 6 OD, 7 OH, 8 OW, 9 KD, 10 KH, 11 KW,
