@@ -311,11 +311,12 @@ describe("inputs of every layout and size", () => {
 
   it("layers large enough to cross every GEMM block (M > 120, K > 256, N > 512)", () => {
     tidy(() => {
-      const x = randn([1, 30, 24, 25]);
-      const w = randn([130, 30, 3, 3]);
+      // A 3x2 kernel: a 3x3 one with stride 1 would take the Winograd path instead.
+      const x = randn([1, 45, 24, 25]);
+      const w = randn([130, 45, 3, 2]);
       const b = randn([130]);
       const y = F.conv2d(x, w, b, { padding: 1 });
-      const ref = refConv(x.toArray(), [1, 30, 24, 25], w.toArray(), [130, 30, 3, 3], b.toArray(), {
+      const ref = refConv(x.toArray(), [1, 45, 24, 25], w.toArray(), [130, 45, 3, 2], b.toArray(), {
         stride: [1, 1], before: [1, 1], after: [1, 1], dilation: [1, 1], groups: 1, mode: "zeros",
       });
       const bound = ref.magnitude.reduce((a, c) => Math.max(a, c), 0);

@@ -238,6 +238,31 @@ def generate(w):
         for _ in range(count):
             rand_convt(w, rng, nd)
     tutorial(w)
+    winograd_cases(w)
+
+
+def winograd_cases(w):
+    # Shapes that take the Winograd paths (3x3 stride 1 with enough channels and pixels;
+    # conv1d k5): odd sizes so the right and bottom tiles are partial, padding 0/1/2,
+    # every padding mode, groups, batch 2, with and without bias, unbatched.
+    add_conv(w, 2, 1, 16, 8, [11, 13], 3, {"padding": 1}, note="winograd 4x4: partial tiles on both edges")
+    add_conv(w, 2, 1, 16, 8, [15, 14], 3, {"padding": 0, "bias": False}, note="winograd 4x4: no padding, no bias")
+    add_conv(w, 2, 1, 12, 10, [12, 11], 3, {"padding": 2}, note="winograd 4x4: padding 2")
+    add_conv(w, 2, 1, 32, 16, [12, 13], 3, {"padding": 1, "groups": 2}, note="winograd 4x4: groups 2")
+    add_conv(w, 2, 2, 16, 8, [12, 13], 3, {"padding": 1}, note="winograd 4x4: batch 2")
+    add_conv(w, 2, 1, 16, 8, [11, 13], 3, {"padding": 1}, mode="reflect", api="nn", note="winograd 4x4: reflect")
+    add_conv(w, 2, 1, 16, 8, [9, 11], 3, {"padding": 2}, mode="circular", api="nn", note="winograd 4x4: circular padding 2")
+    add_conv(w, 2, 1, 16, 8, [13, 12], 3, {"padding": 1, "bias": False}, mode="replicate", api="nn", note="winograd 4x4: replicate, no bias")
+    add_conv(w, 2, 1, 16, 8, [13, 12], 3, {"padding": "same"}, unbatched=True, note="winograd 4x4: unbatched, same padding")
+    add_conv(w, 2, 1, 32, 16, [4, 5], 3, {"padding": 1}, note="winograd 2x2: small image")
+    add_conv(w, 2, 2, 32, 32, [5, 4], 3, {"padding": 1, "groups": 2, "bias": False}, note="winograd 2x2: groups 2, batch 2, no bias")
+    add_conv(w, 2, 1, 32, 16, [6, 7], 3, {"padding": 0}, mode="reflect", api="nn", note="winograd 2x2: no padding")
+    add_conv(w, 1, 1, 16, 8, [143], 5, {"padding": 2}, note="winograd 1-D F(4,5)")
+    add_conv(w, 1, 1, 32, 16, [130], 5, {"padding": 0, "groups": 2, "bias": False}, note="winograd 1-D: groups 2, no bias")
+    add_conv(w, 1, 2, 16, 8, [121], 5, {"padding": 3}, note="winograd 1-D: batch 2, padding 3")
+    add_conv(w, 1, 1, 16, 8, [137], 5, {"padding": 2}, mode="reflect", api="nn", note="winograd 1-D: reflect")
+    add_conv(w, 1, 1, 16, 8, [150], 5, {"padding": "same"}, mode="circular", api="nn", note="winograd 1-D: same, circular")
+    add_conv(w, 2, 1, 16, 8, [5, 45], [1, 5], {"padding": [0, 2]}, note="winograd 1-D along the rows of a 2-D input")
 
 
 def tutorial(w):
