@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { F, type Tensor, memory, nn, randn, tensor, tidy } from "../src/index";
 import { expectClose } from "./helpers/allclose";
-import { type Mode, refConv, rng } from "./helpers/conv-reference";
+import { type Mode, refConv } from "./helpers/conv-reference";
+import { type Rng, rng } from "./helpers/random";
 
 type Nd = 1 | 2;
 const F_CONV = { 1: F.conv1d, 2: F.conv2d } as const;
@@ -25,7 +26,7 @@ interface Config {
 }
 
 /** Uniform values in [-1, 1] from the seeded generator. */
-function uniform(r: ReturnType<typeof rng>, n: number): Float32Array {
+function uniform(r: Rng, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => r.float());
 }
 
