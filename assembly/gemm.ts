@@ -375,7 +375,9 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
+  // The loop runs on the A pointer alone: no separate counter to keep and increment.
+  const paEnd = pa + <usize>kc * (MR * 4);
+  while (pa < paEnd) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     const av = v128.load(pa);

@@ -98,9 +98,16 @@ export function targets(rows, peak) {
     .filter((r) => r.engines["wasm-nn"].heap?.grewBytes > 0 || r.engines["wasm-nn"].heap?.tensorsLeaked > 0)
     .map((r) => r.id);
   const notRun = rows.filter((r) => r.engines["wasm-nn"]?.status !== "ok").map((r) => r.id);
+  const below = (pred, min) => rows.filter(pred).filter((r) => ratioOf(r) !== null && ratioOf(r) < min).map((r) => r.id);
+  const missed = [
+    ...below((r) => CONV_LINEAR.has(r.shape), 1.0),
+    ...below((r) => r.shape === "F" || r.shape === "G" || MEMORY_TARGET.has(r.shape), 1.5),
+    ...(nShare !== null && nShare < 0.7 ? ["N"] : []),
+  ];
   return {
     geomean,
     nShareOfPeak: nShare,
+    missed: [...new Set(missed)],
     lines: [
       [`every conv/linear shape (A-I, L, M, N) >= 1.0x the faster peer`, check(convLinear, 1.0)],
       [
@@ -126,7 +133,7 @@ export function targets(rows, peak) {
   };
 }
 
-export function markdown({ rows, peak, machine, versions, options, notes, date }) {
+export function markdown({ rows, peak, machine, versions, options, notes, date, profiles = {}, tried = "" }) {
   const t = targets(rows, peak.simd);
   const out = [];
   out.push("# wasm-nn benchmark results", "");
@@ -150,9 +157,22 @@ export function markdown({ rows, peak, machine, versions, options, notes, date }
     out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.engines && `--engines ${options.engines.join(",")}`, options.reps && `--reps ${options.reps}`].filter(Boolean).join(" ")}`);
   }
   out.push("", "## Results (median ms)", "", table(rows, peak.simd), "");
-  out.push("Rate: GFLOP/s for convolutions and matrix products, GB/s (bytes read + written once) for pooling, activations and unpooling. Heap: wasm-nn's Wasm memory size and live tensors after warm-up vs. after the timed calls.", "");
+  out.push(
+    "Rate: GFLOP/s for convolutions and matrix products, counting the direct method's 2 x multiply-accumulates (so a row that wasm-nn computes " +
+      "with Winograd's fewer multiplications, B, C, H and part of A, can exceed 100% of the SIMD peak); GB/s (bytes read + written once) for pooling, " +
+      "activations and unpooling. Heap: wasm-nn's Wasm memory size and live tensors after warm-up vs. after the timed calls.",
+    "",
+  );
   out.push("## Targets of the performance issue", "");
   for (const [what, state] of t.lines) out.push(`- ${what}: ${state}`);
+  if (Object.keys(profiles).length) {
+    out.push("", "## Where the time goes on the rows that missed a target", "");
+    out.push("Self time of wasm-nn's functions while the case runs in a loop (V8's sampling profiler, `node bench/profile.mjs --only <ids>`; kernels by their AssemblyScript names):", "");
+    for (const [id, fns] of Object.entries(profiles)) {
+      out.push(`- ${id}: ${fns.slice(0, 5).map((f) => `${(100 * f.share).toFixed(0)}% ${f.name}`).join(", ")}`);
+    }
+  }
+  if (tried) out.push("", tried.trim());
   if (notes.length) {
     out.push("", "## Notes", "");
     for (const n of notes) out.push(`- ${n}`);

@@ -7,19 +7,22 @@
 // For each case: make seeded inputs, let every engine build its resident inputs (layout
 // changes, ONNX models), run each once and check the outputs agree, then warm up and time.
 
+import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import * as ortEngine from "./engines/ort.mjs";
 import * as tfjsEngine from "./engines/tfjs.mjs";
 import * as wasmNnEngine from "./engines/wasm-nn.mjs";
 import { simdPeak } from "./peak.mjs";
 import { disagreement, referenceOutput } from "./reference.mjs";
-import { markdown, ratioOf, table } from "./report.mjs";
+import { markdown, ratioOf, table, targets as targetsOf } from "./report.mjs";
 import { cases, makeData } from "./shapes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
 const ENGINES = { "wasm-nn": wasmNnEngine, tfjs: tfjsEngine, ort: ortEngine };
 const MIN_REPS = 10;
 const MAX_REPS = 200;
@@ -249,8 +252,23 @@ async function main() {
   peak.simd = Math.max(peak.simd, again.simd);
   if (again.relaxedFma) peak.relaxedFma = Math.max(peak.relaxedFma ?? 0, again.relaxedFma);
 
+  // For every row that missed a target: where wasm-nn's time goes (a profile in a fresh
+  // process, with a kernel build that carries function names), and what was tried.
+  const missed = targetsOf(rows, peak.simd).missed.filter((id) => rows.find((r) => r.id === id)?.engines["wasm-nn"]?.status === "ok");
+  let profiles = {};
+  if (missed.length && opts.write) {
+    console.log(`\nprofiling ${missed.join(", ")} ...`);
+    try {
+      const { stdout } = await run(process.execPath, [join(here, "profile.mjs"), "--only", missed.join(","), "--json"], { maxBuffer: 16 << 20 });
+      profiles = JSON.parse(stdout.trim().split("\n").pop());
+    } catch (e) {
+      notes.push(`profiling failed: ${String(e?.message ?? e).split("\n")[0]}`);
+    }
+  }
+  const tried = missed.length ? readFileSync(join(here, "TRIED.md"), "utf8") : "";
+
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const { text, targets } = markdown({ rows, peak, machine, versions, options: opts, notes, date });
+  const { text, targets } = markdown({ rows, peak, machine, versions, options: opts, notes, date, profiles, tried });
   console.log(`\n${table(rows, peak.simd)}\n`);
   for (const [what, state] of targets.lines) console.log(`${what}: ${state}`);
   if (notes.length) console.log(`\n${notes.join("\n")}`);
