@@ -129,7 +129,7 @@ const WINO_WEIGHTS: f64 = 3.5; // per channel pair, position and chunk of tiles
   return <f64>((x + m - 1) / m * m);
 }
 
-function directCost(N: i32, icg: i32, ocg: i32, P: i32, taps: i32): f64 {
+export function directCost(N: i32, icg: i32, ocg: i32, P: i32, taps: i32): f64 {
   const k = <f64>(taps * icg);
   return <f64>N * (DIRECT_MAC * k * roundUp(ocg, 5) * roundUp(P, 8) + DIRECT_PACK_B * k * roundUp(P, 8) +
     DIRECT_PACK_A * k * roundUp(ocg, 5) * <f64>((P + 511) / 512));
@@ -170,6 +170,17 @@ function winogradVariant(): i32 {
     if (winogradCost(WINOGRAD_4_5, N, icg, ocg, OH, OW) < directCost(N, icg, ocg, OH * OW, 5)) best = WINOGRAD_4_5;
   }
   return best;
+}
+
+/**
+ * The estimated cost (in the units above) of the Winograd variant the convolution in the
+ * params area would use, or -1 when it would take the GEMM path.
+ */
+export function conv_winograd_cost(): f64 {
+  const v = winogradVariant();
+  if (v == WINOGRAD_NONE) return -1;
+  const groups = param(24);
+  return winogradCost(v, param(0), param(1) / groups, param(5) / groups, param(7), param(8));
 }
 
 /** Bytes of scratch conv_f32 needs for the parameters in the params area. */

@@ -20,6 +20,7 @@
 
 import { params_ptr } from "./memory";
 import { gemm, gemm_scratch_bytes, A_TRANS, B_DENSE, BIAS_NONE } from "./gemm";
+import { directCost } from "./conv";
 
 /**
  * The direct method wins when the GEMM's K (input channels per group) is short and either
@@ -341,4 +342,81 @@ function interleave(o: usize, phases: usize, phaseLen: i32, sw: i32, OW: i32): v
     const px = ox % sw;
     store<f32>(o + (<usize>ox << 2), load<f32>(phases + (<usize>(px * phaseLen + ox / sw) << 2)));
   }
+}
+
+/**
+ * The estimated cost of the GEMM + col2im method for the transposed convolution in the
+ * params area, in conv.ts's units (so it compares with conv_winograd_cost): a GEMM of
+ * K = input channels per group over (output channels x kernel taps) x input pixels.
+ */
+export function conv_transpose_gemm_cost(): f64 {
+  const groups = param(21);
+  const icg = param(1) / groups, ocg = param(5) / groups;
+  const taps = param(9) * param(10) * param(11);
+  return <f64>groups * directCost(param(0), icg, ocg * taps, param(2) * param(3) * param(4), 1);
+}
+
+/**
+ * Weights of the sub-pixel form of a transposed convolution (groups 1, dilation 1):
+ * output phase r (the outputs r, r + s, r + 2s, ... of each dimension) is a correlation of
+ * the input with the taps t of the kernel for which r + p - t is a multiple of s, at input
+ * offset d = (r + p - t) / s. Stacking the phases as output channels over the union of
+ * their offsets, dmin .. dmin + KW' - 1, gives an ordinary stride-1 convolution:
+ *   out'[(r, oc), ic, u] = weight[ic, oc, t] where t = r + p - s * (dmin + u), else 0,
+ *   bias'[(r, oc)] = bias[oc].
+ * Parameters (i32, in the params area): 0 IC, 1 OC, 2-4 kernel (d,h,w), 5-7 stride,
+ * 8-10 padding, 11-13 dmin, 14-16 the window KW' (d,h,w).
+ * Layouts: weight [IC, OC, KD,KH,KW]; out [sd*sh*sw*OC, IC, KD',KH',KW'] with the phase
+ * (rd*sh + rh)*sw + rw outermost; bias [OC] or 0; outBias [sd*sh*sw*OC].
+ * REQUIRES: every tap lands inside the window (dmin <= every offset < dmin + KW');
+ *   at most 4096 kernel taps.
+ */
+export function conv_transpose_subpixel_weights_f32(out: usize, outBias: usize, weight: usize, bias: usize): void {
+  const IC = param(0), OC = param(1);
+  const KD = param(2), KH = param(3), KW = param(4);
+  const sd = param(5), sh = param(6), sw = param(7);
+  const pd = param(8), ph = param(9), pw = param(10);
+  const wh = param(15), ww = param(16);
+  const window = param(14) * wh * ww;
+  const phases = sd * sh * sw;
+  const taps = KD * KH * KW;
+  memory.fill(out, 0, <usize>(phases * OC * IC * window) << 2);
+  // Where each tap goes: the start of its phase's block plus its window position.
+  const phaseBlock = OC * IC * window;
+  for (let td = 0; td < KD; td++) {
+    const rd = tapPhase(td, sd, pd), ud = (rd + pd - td) / sd - param(11);
+    for (let th = 0; th < KH; th++) {
+      const rh = tapPhase(th, sh, ph), uh = (rh + ph - th) / sh - param(12);
+      for (let tw = 0; tw < KW; tw++) {
+        const rw = tapPhase(tw, sw, pw), uw = (rw + pw - tw) / sw - param(13);
+        const tap = (td * KH + th) * KW + tw;
+        store<i32>(TAP_TARGETS + (<usize>tap << 2), ((rd * sh + rh) * sw + rw) * phaseBlock + (ud * wh + uh) * ww + uw);
+      }
+    }
+  }
+  // weight[ic, oc, :] is read in order; its taps land in a few short runs of out.
+  for (let ic = 0; ic < IC; ic++) {
+    for (let oc = 0; oc < OC; oc++) {
+      const src = weight + (<usize>((ic * OC + oc) * taps) << 2);
+      const base = (oc * IC + ic) * window;
+      for (let t = 0; t < taps; t++) {
+        const target = base + load<i32>(TAP_TARGETS + (<usize>t << 2));
+        store<f32>(out + (<usize>target << 2), load<f32>(src + (<usize>t << 2)));
+      }
+    }
+  }
+  for (let r = 0; r < phases; r++) {
+    for (let oc = 0; oc < OC; oc++) {
+      store<f32>(outBias + (<usize>(r * OC + oc) << 2), bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);
+    }
+  }
+}
+
+// Destination offsets of the kernel taps in conv_transpose_subpixel_weights_f32.
+const MAX_SUBPIXEL_TAPS: i32 = 4096;
+const TAP_TARGETS: usize = memory.data(MAX_SUBPIXEL_TAPS * 4, 16);
+
+/** The output phase that kernel tap t serves along one dimension: r with r + p - t a multiple of s. */
+@inline function tapPhase(t: i32, s: i32, p: i32): i32 {
+  return (((t - p) % s) + s) % s;
 }

@@ -132,3 +132,20 @@ export function mul_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
     store<f32>(out + o, load<f32>(a + o) * s);
   }
 }
+
+/** 1 when all n floats at p are finite, 0 when any is NaN or infinite (x - x is 0 only for finite x). */
+export function all_finite_f32(p: usize, n: i32): i32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  let tail: f32 = 0;
+  for (; i < n; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    tail += v - v;
+  }
+  const s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3) + tail;
+  return s == 0 ? 1 : 0;
+}

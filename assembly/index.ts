@@ -1,6 +1,6 @@
 // The Wasm module's export list: every kernel the TypeScript side may call, nothing else.
 export { alloc, free, max_alloc_bytes, scratch_reserve, scratch_size, scratch_release, params_ptr } from "./memory";
-export { fill_f32, fill_i32, copy_32, copy_strided_32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32 } from "./elementwise";
+export { fill_f32, fill_i32, copy_32, copy_strided_32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, all_finite_f32 } from "./elementwise";
 export { random_seed, random_uniform_f32, random_normal_f32, random_trunc_normal_f32 } from "./random";
 export {
   relu_f32, hardtanh_f32, leakyRelu_f32, threshold_f32, hardsigmoid_f32, hardswish_f32, softshrink_f32, hardshrink_f32,
@@ -11,6 +11,6 @@ export { softmax_f32, logSoftmax_f32 } from "./softmax";
 export { maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32, lpPool3d_f32, adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3d_with_indices_f32, pool_scratch_bytes, adaptive_pool_scratch_bytes } from "./pool";
 export { maxUnpool3d_f32 } from "./unpool";
 export { gemm_f32, gemm_scratch_bytes, gemv_f32, gemv_rows_f32 } from "./gemm";
-export { conv_f32, conv_scratch_bytes } from "./conv";
-export { conv_transpose_f32, conv_transpose_scratch_bytes } from "./conv_transpose";
+export { conv_f32, conv_scratch_bytes, conv_winograd_cost } from "./conv";
+export { conv_transpose_f32, conv_transpose_scratch_bytes, conv_transpose_gemm_cost, conv_transpose_subpixel_weights_f32 } from "./conv_transpose";
 export { bilinear_f32, bilinear_scratch_bytes } from "./bilinear";

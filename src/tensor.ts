@@ -428,35 +428,46 @@ function binary(op: string, a: Tensor, other: Tensor | number, kernel: TensorKer
 
 /** Copies the elements of `src` into `dst`, two views of the same shape with any strides. */
 export function copyView(dst: Tensor, src: Tensor): void {
+  if (src.numel === 0) return;
+  copyStrided(dst.dataPtr, dst.strides, src.dataPtr, src.strides, src.shape);
+}
+
+/**
+ * Copies a strided block of 4-byte elements between two heap addresses (strides in
+ * elements, one per dimension of `shape`).
+ */
+export function copyStrided(
+  dstPtr: number, dstStrides: readonly number[], srcPtr: number, srcStrides: readonly number[], shape: readonly number[],
+): void {
   // Drop size-1 dimensions and merge neighbours that are contiguous with each other in
   // both views, so the kernel's inner loop is as long as possible.
-  const shape: number[] = [];
+  const dims: number[] = [];
   const inStrides: number[] = [];
   const outStrides: number[] = [];
-  for (let d = 0; d < src.ndim; d++) {
-    const size = src.shape[d];
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d];
+    if (size === 0) return;
     if (size === 1) continue;
-    const n = shape.length;
-    if (n > 0 && inStrides[n - 1] === src.strides[d] * size && outStrides[n - 1] === dst.strides[d] * size) {
-      shape[n - 1] *= size;
-      inStrides[n - 1] = src.strides[d];
-      outStrides[n - 1] = dst.strides[d];
+    const n = dims.length;
+    if (n > 0 && inStrides[n - 1] === srcStrides[d] * size && outStrides[n - 1] === dstStrides[d] * size) {
+      dims[n - 1] *= size;
+      inStrides[n - 1] = srcStrides[d];
+      outStrides[n - 1] = dstStrides[d];
     } else {
-      shape.push(size);
-      inStrides.push(src.strides[d]);
-      outStrides.push(dst.strides[d]);
+      dims.push(size);
+      inStrides.push(srcStrides[d]);
+      outStrides.push(dstStrides[d]);
     }
   }
-  if (src.numel === 0) return;
-  if (shape.length === 0) {
-    wasm().copy_32(dst.dataPtr, src.dataPtr, 1);
+  if (dims.length === 0) {
+    wasm().copy_32(dstPtr, srcPtr, 1);
     return;
   }
-  if (shape.length > MAX_STRIDED_DIMS) {
-    throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${shape.length}`);
+  if (dims.length > MAX_STRIDED_DIMS) {
+    throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${dims.length}`);
   }
-  writeParams([...shape, ...inStrides, ...outStrides]);
-  wasm().copy_strided_32(dst.dataPtr, src.dataPtr, shape.length);
+  writeParams([...dims, ...inStrides, ...outStrides]);
+  wasm().copy_strided_32(dstPtr, srcPtr, dims.length);
 }
 
 /** Writes row-major `values` into `t`, which may be a strided view. */

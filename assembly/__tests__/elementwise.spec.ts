@@ -1,4 +1,4 @@
-import { fill_f32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, copy_strided_32 } from "../elementwise";
+import { fill_f32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, copy_strided_32, all_finite_f32 } from "../elementwise";
 import { buffer, sameBits, LENGTHS, tricky } from "./helpers";
 import { params_ptr } from "../memory";
 import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
@@ -106,5 +106,26 @@ describe("copy_strided_32", () => {
     }
     heap.free(input);
     heap.free(out);
+  });
+});
+
+describe("all_finite_f32", () => {
+  it("finds a NaN or an infinity at every position of every length, and nothing in finite data", () => {
+    for (let k = 0; k < LENGTHS.length; k++) {
+      const n = LENGTHS[k];
+      const p = buffer(n, ramp);
+      expect(all_finite_f32(p, n)).toBe(1);
+      for (let i = 0; i < n; i++) {
+        const bad: f32[] = [NaN, Infinity, -Infinity];
+        for (let j = 0; j < 3; j++) {
+          store<f32>(p + (<usize>i << 2), bad[j]);
+          expect(all_finite_f32(p, n)).toBe(0);
+        }
+        store<f32>(p + (<usize>i << 2), ramp(i));
+      }
+      store<f32>(p, 3.0e38);
+      expect(all_finite_f32(p, n)).toBe(1, "large finite values are finite");
+      heap.free(p);
+    }
   });
 });

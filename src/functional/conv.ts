@@ -8,6 +8,7 @@ import { convOutputSize, convTransposeOutputSize } from "../shape";
 import { type Tensor, checkDtype, emptyTensor } from "../tensor";
 import { wasm, writeParams } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
+import { runSubpixel, subpixelPlan } from "./subpixel";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
@@ -227,12 +228,16 @@ export function convTransposeImpl(
       const y = emptyTensor([N, OC, ...outSize], "float32", layer);
       try {
         const k = wasm();
-        writeParams([
-          N, C, ...as3d(inSize, 1), OC, ...as3d(outSize, 1), ...as3d(kernel, 1), ...as3d(stride, 1),
-          ...as3d(padding, 0), ...as3d(dilation, 1), groups,
-        ]);
-        const scratch = reserveScratch(layer, k.conv_transpose_scratch_bytes());
-        k.conv_transpose_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
+        const [in3, out3, kernel3, stride3, padding3] = [as3d(inSize, 1), as3d(outSize, 1), as3d(kernel, 1), as3d(stride, 1), as3d(padding, 0)];
+        const plan = subpixelPlan(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, as3d(dilation, 1));
+        if (plan !== null) runSubpixel(layer, plan, y, xc!, wc!, bc, N, C, OC, in3, out3, kernel3, stride3, padding3);
+        // The sub-pixel form multiplies its zero weights (and padding) too, so a NaN or an
+        // infinity would spread further than in PyTorch: any non-finite output is recomputed.
+        if (plan === null || !k.all_finite_f32(y.dataPtr, y.numel)) {
+          writeParams([N, C, ...in3, OC, ...out3, ...kernel3, ...stride3, ...padding3, ...as3d(dilation, 1), groups]);
+          const scratch = reserveScratch(layer, k.conv_transpose_scratch_bytes());
+          k.conv_transpose_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
+        }
       } catch (e) {
         y.dispose();
         throw e;

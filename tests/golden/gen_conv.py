@@ -239,6 +239,18 @@ def generate(w):
             rand_convt(w, rng, nd)
     tutorial(w)
     winograd_cases(w)
+    subpixel_cases(w)
+
+
+def subpixel_cases(w):
+    # Transposed convolutions with enough channels that wasm-nn computes them as one stacked
+    # stride-1 convolution through the Winograd kernels (tests/subpixel.test.ts checks that
+    # which shapes take that path), then interleaves the output phases.
+    add_convt(w, 2, 1, 64, 32, [16, 16], 4, {"stride": 2, "padding": 1}, note="sub-pixel: k4 s2 p1 up-sampling")
+    add_convt(w, 2, 2, 64, 16, [16, 16], 4, {"stride": 2, "padding": 1, "bias": False}, api="nn", note="sub-pixel: batch 2, no bias")
+    add_convt(w, 2, 1, 64, 32, [16, 16], 4, {"stride": 2, "padding": 1}, api="nn", output_size=[33, 33],
+              note="outputSize 33: a 17x17 stacked output would cost more, so the transposed method runs")
+    add_convt(w, 2, 1, 64, 32, [16, 16], 3, {"stride": 1, "padding": 1}, note="sub-pixel: stride 1 (a flipped 3x3 convolution)")
 
 
 def winograd_cases(w):

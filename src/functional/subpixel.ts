@@ -1,0 +1,141 @@
+// Transposed convolution in its "sub-pixel" form: one ordinary convolution, then an
+// interleave.
+//
+// With stride s, output phase r of a dimension (the outputs r, r + s, r + 2s, ...) only
+// meets the kernel taps t for which r + p - t is a multiple of s, each at the input
+// offset d = (r + p - t) / s: a stride-1 correlation of the input. Stacking the s^nd
+// phases as output channels over the union of their offsets makes one stride-1
+// convolution with s^nd * OC outputs (zero weights where a phase has no tap), computed by
+// the convolution kernels; its outputs are then interleaved into place. The stacked
+// convolution does more multiply-adds than the transposed one (its window covers every
+// phase), so it only pays when it becomes a Winograd convolution: a 4x4 kernel with
+// stride 2 and padding 1, the usual up-sampling layer of decoders and GANs, turns into a
+// 3x3 convolution. The kernels' own cost model decides.
+
+import { type Tensor, copyStrided } from "../tensor";
+import { wasm, writeParams } from "../wasm";
+import { reserveScratch } from "./common";
+
+/** The stacked convolution for a transposed one, per spatial dimension (3-D form). */
+interface SubpixelPlan {
+  /** Offset of the window's first input position (<= 0: that much padding before). */
+  dmin: number[];
+  /** Window size of the stacked convolution. */
+  window: number[];
+  /** Padding after the input, so the stacked convolution has `rows` outputs. */
+  padAfter: number[];
+  /** Outputs per phase of the stacked convolution. */
+  rows: number[];
+}
+
+/**
+ * The plan for a transposed convolution given in 3-D form (sizes of absent dimensions 1,
+ * stride 1, padding 0), or null when the sub-pixel form does not apply or would not be
+ * faster by the kernels' estimates.
+ */
+export function subpixelPlan(
+  N: number, C: number, OC: number, groups: number,
+  inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[], dilation: number[],
+): SubpixelPlan | null {
+  if (groups !== 1 || dilation.some((d) => d !== 1)) return null;
+  const dmin: number[] = [];
+  const window: number[] = [];
+  const padAfter: number[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [s, p, k, L] = [stride[i], padding[i], kernel[i], inSize[i]];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = 0; t < k; t++) {
+      const r = (((t - p) % s) + s) % s;
+      const d = (r + p - t) / s;
+      lo = Math.min(lo, d);
+      hi = Math.max(hi, d);
+    }
+    // A window that starts inside the input would need cropping, not padding.
+    if (lo > 0) return null;
+    const w = hi - lo + 1;
+    const J = Math.ceil(outSize[i] / s);
+    const after = Math.max(0, J + w - 1 - L + lo);
+    dmin.push(lo);
+    window.push(w);
+    padAfter.push(after);
+    rows.push(L - lo + after - w + 1);
+  }
+  // The weight kernel keeps a table of the kernel's taps (at most 4096).
+  if (kernel[0] * kernel[1] * kernel[2] > 4096) return null;
+  const k = wasm();
+  // The transposed convolution's own GEMM estimate against the stacked convolution's Winograd one.
+  writeTransposeParams(N, C, OC, groups, inSize, outSize, kernel, stride, padding, dilation);
+  const gemmCost = k.conv_transpose_gemm_cost();
+  writeStackedParams(N, C, OC, inSize, stride, dmin, window, padAfter, rows);
+  const winogradCost = k.conv_winograd_cost();
+  return winogradCost > 0 && winogradCost < gemmCost ? { dmin, window, padAfter, rows } : null;
+}
+
+function phasesOf(stride: number[]): number {
+  return stride[0] * stride[1] * stride[2];
+}
+
+function writeTransposeParams(
+  N: number, C: number, OC: number, groups: number,
+  inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[], dilation: number[],
+): void {
+  writeParams([N, C, ...inSize, OC, ...outSize, ...kernel, ...stride, ...padding, ...dilation, groups]);
+}
+
+/** conv_f32's parameters for the stacked convolution (zero padding). */
+function writeStackedParams(
+  N: number, C: number, OC: number, inSize: number[], stride: number[], dmin: number[], window: number[], padAfter: number[], rows: number[],
+): void {
+  writeParams([
+    N, C, ...inSize, phasesOf(stride) * OC, ...rows, ...window, 1, 1, 1, ...dmin.map((d) => -d), ...padAfter, 1, 1, 1, 1, 0,
+  ]);
+}
+
+/**
+ * Runs the plan: stacked weights and bias, the stacked convolution and the interleave,
+ * all through one scratch reservation. `out` is [N, OC, ...outSize] (3-D form).
+ */
+export function runSubpixel(
+  layer: string, plan: SubpixelPlan, out: Tensor, x: Tensor, w: Tensor, b: Tensor | null,
+  N: number, C: number, OC: number, inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[],
+): void {
+  const k = wasm();
+  const phases = phasesOf(stride);
+  const stackedOC = phases * OC;
+  const windowVolume = plan.window[0] * plan.window[1] * plan.window[2];
+  const rowsVolume = plan.rows[0] * plan.rows[1] * plan.rows[2];
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const weightBytes = align(stackedOC * C * windowVolume * 4);
+  const biasBytes = align(stackedOC * 4);
+  const outBytes = align(N * stackedOC * rowsVolume * 4);
+  writeStackedParams(N, C, OC, inSize, stride, plan.dmin, plan.window, plan.padAfter, plan.rows);
+  const convScratch = k.conv_scratch_bytes();
+  const scratch = Math.ceil(reserveScratch(layer, weightBytes + biasBytes + outBytes + convScratch + 16) / 16) * 16;
+  const stackedWeight = scratch;
+  const stackedBias = stackedWeight + weightBytes;
+  const stacked = stackedBias + biasBytes;
+
+  writeParams([C, OC, ...kernel, ...stride, ...padding, ...plan.dmin, ...plan.window]);
+  k.conv_transpose_subpixel_weights_f32(stackedWeight, stackedBias, w.dataPtr, b === null ? 0 : b.dataPtr);
+  writeStackedParams(N, C, OC, inSize, stride, plan.dmin, plan.window, plan.padAfter, plan.rows);
+  k.conv_f32(stacked, x.dataPtr, stackedWeight, stackedBias, stacked + outBytes);
+
+  // Phase (rd, rh, rw) of the stacked output goes to the outputs rd + sd*j, rh + sh*j, rw + sw*j.
+  const [OD, OH, OW] = outSize;
+  const [RD, RH, RW] = plan.rows;
+  const outStrides = [OC * OD * OH * OW, OD * OH * OW, stride[0] * OH * OW, stride[1] * OW, stride[2]];
+  const stackedStrides = [stackedOC * rowsVolume, rowsVolume, RH * RW, RW, 1];
+  for (let rd = 0; rd < stride[0]; rd++) {
+    for (let rh = 0; rh < stride[1]; rh++) {
+      for (let rw = 0; rw < stride[2]; rw++) {
+        const phase = (rd * stride[1] + rh) * stride[2] + rw;
+        const shape = [N, OC, Math.ceil((OD - rd) / stride[0]), Math.ceil((OH - rh) / stride[1]), Math.ceil((OW - rw) / stride[2])];
+        const dst = out.dataPtr + 4 * ((rd * OH + rh) * OW + rw);
+        const src = stacked + 4 * phase * OC * rowsVolume;
+        copyStrided(dst, outStrides, src, stackedStrides, shape);
+      }
+    }
+  }
+}
