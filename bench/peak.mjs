@@ -53,6 +53,33 @@ export function relaxedFlagPresent() {
   return flags.some((f) => f.includes("experimental-wasm-relaxed-simd"));
 }
 
+/**
+ * A peak-loop call of about `ms` milliseconds, for timing beside a case in the same rounds
+ * (so a slow spell of the machine lowers both alike): { run() -> ms, flops per run }.
+ */
+export async function peakRunner(ms = 20) {
+  const { mulAdd } = await compile(false);
+  let iterations = 1 << 14;
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    mulAdd(iterations, 0.5, 1);
+    const dt = performance.now() - t0;
+    if (dt >= ms / 2 && i >= 5) {
+      iterations = Math.max(1, Math.round((iterations * ms) / dt));
+      break;
+    }
+    if (dt < ms / 2) iterations *= 2;
+  }
+  return {
+    flops: iterations * FLOPS_PER_ITERATION,
+    run() {
+      const t0 = performance.now();
+      mulAdd(iterations, 0.5, 1);
+      return performance.now() - t0;
+    },
+  };
+}
+
 /** { simd: GFLOP/s, relaxedFma: GFLOP/s | null } */
 export async function simdPeak() {
   const plain = await compile(false);

@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import * as ortEngine from "./engines/ort.mjs";
 import * as tfjsEngine from "./engines/tfjs.mjs";
 import * as wasmNnEngine from "./engines/wasm-nn.mjs";
-import { simdPeak } from "./peak.mjs";
+import { peakRunner, simdPeak } from "./peak.mjs";
 import { disagreement, referenceOutput } from "./reference.mjs";
 import { markdown, ratioOf, table, targets as targetsOf } from "./report.mjs";
 import { cases, makeData } from "./shapes.mjs";
@@ -85,13 +85,14 @@ async function call(impl) {
 }
 
 const ROUNDS = 5; // timed calls are spread over rounds that alternate the engines
+let peakLoop = null; // the SIMD peak loop, timed beside every compute-bound case
 
 /**
  * Times every prepared engine of a case. Each engine warms up alone, then the timed calls
  * run in rounds that alternate between the engines, so a slow spell of a shared machine
  * (other processes, CPU steal on a VM) falls on all of them alike and the ratios hold.
  */
-async function timeEngines(prepared, opts) {
+async function timeEngines(prepared, opts, peak) {
   const runs = [];
   for (const p of prepared) {
     const warm = [];
@@ -105,6 +106,8 @@ async function timeEngines(prepared, opts) {
     const stats = p.name === "wasm-nn" ? () => wasmNnEngine.memoryStats() : null;
     runs.push({ p, warmups: warm.length, reps, perRound: Math.ceil(reps / ROUNDS), times: [], stats, before: stats?.() });
   }
+  // The SIMD peak loop runs in the same rounds, so "% of peak" compares like with like.
+  const peakRates = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const run of runs) {
       for (let i = 0; i < run.perRound && run.times.length < run.reps; i++) {
@@ -113,8 +116,10 @@ async function timeEngines(prepared, opts) {
         run.times.push(ms);
       }
     }
+    if (peak) for (let i = 0; i < 3; i++) peakRates.push(peak.flops / (peak.run() * 1e6));
   }
-  return runs.map((run) => {
+  const peakGflops = peakRates.length ? median(peakRates) : null;
+  const results = runs.map((run) => {
     const result = { medianMs: median(run.times), minMs: Math.min(...run.times), reps: run.times.length, warmups: run.warmups };
     const after = run.stats?.();
     if (run.before && after) {
@@ -128,6 +133,7 @@ async function timeEngines(prepared, opts) {
     }
     return [run.p, result];
   });
+  return { results, peakGflops };
 }
 
 function sameShape(a, b) {
@@ -182,11 +188,13 @@ async function runCase(c, engines, opts, notes) {
   for (const p of prepared) p.result = null;
 
   try {
-    for (const [p, result] of await timeEngines(prepared, opts)) {
+    const { results, peakGflops } = await timeEngines(prepared, opts, c.flops ? peakLoop : null);
+    for (const [p, result] of results) {
       const e = Object.assign(row.engines[p.name], result);
       if (c.flops) e.gflops = c.flops / (e.medianMs * 1e6);
       if (c.bytes) e.gbps = c.bytes / (e.medianMs * 1e6);
     }
+    if (peakGflops !== null) row.peakGflops = peakGflops;
   } catch (e) {
     for (const p of prepared) row.engines[p.name] = { status: "error", error: String(e?.message ?? e).split("\n")[0] };
   } finally {
@@ -220,6 +228,7 @@ async function main() {
   console.log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load}; Node ${versions.node}`);
 
   const peak = await simdPeak();
+  peakLoop = await peakRunner();
   console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}`);
 
   const engines = [];
