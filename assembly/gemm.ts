@@ -18,6 +18,8 @@
 // offset tables (b[colOff[n] + rowOff[k]]), which is im2col done while packing: the
 // convolution kernels use it so no im2col matrix is ever materialised.
 
+import { hsum, storeTransposed4x4 } from "./simd";
+
 export const MR: i32 = 5;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
@@ -133,21 +135,11 @@ function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
     let k = 0;
     for (; k + 4 <= kc; k += 4) {
       const o = <usize>k << 2;
-      const x0 = v128.load(r0 + o);
-      const x1 = v128.load(r1 + o);
-      const x2 = v128.load(r2 + o);
-      const x3 = v128.load(r3 + o);
-      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
-      const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-      const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
-      const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-      v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      // Rows 0-3 of four k steps, transposed: one k step per 20 bytes; row 4 fills the fifth slots.
+      storeTransposed4x4(d, 20, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
       store<f32>(d, load<f32>(r4 + o), 16);
-      v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 20);
       store<f32>(d, load<f32>(r4 + o, 4), 36);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 40);
       store<f32>(d, load<f32>(r4 + o, 8), 56);
-      v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 60);
       store<f32>(d, load<f32>(r4 + o, 12), 76);
       d += 80;
     }
@@ -240,18 +232,7 @@ function packBTrans(dst: usize, b: usize, ldb: i32, nc: i32, kc: i32): void {
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
         const o = <usize>k << 2;
-        const x0 = v128.load(r0 + o);
-        const x1 = v128.load(r1 + o);
-        const x2 = v128.load(r2 + o);
-        const x3 = v128.load(r3 + o);
-        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
-        const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-        v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+        storeTransposed4x4(d, 32, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
         d += 128;
       }
       for (; k < kc; k++) {
@@ -556,10 +537,6 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
     if (bias != 0) s += load<f32>(bias + (<usize>n << 2));
     store<f32>(y + (<usize>n << 2), s);
   }
-}
-
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /**

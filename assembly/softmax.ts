@@ -11,6 +11,7 @@
 // REQUIRES: dim >= 1; scratch holds 2 * inner floats when inner > 1; out does not alias input.
 
 import { exp4, loadTail, logPositive4, storeTail } from "./vmath";
+import { hsum } from "./simd";
 
 /** Lanes [0, count) set. */
 @inline function laneMask(count: i32): v128 {
@@ -25,10 +26,6 @@ import { exp4, loadTail, logPositive4, storeTail } from "./vmath";
   const ab = a < b ? b : a;
   const cd = c < d ? d : c;
   return ab < cd ? cd : ab;
-}
-
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /** sign * v for the compile-time sign of softmax (+1) or softmin (-1). */
