@@ -92,23 +92,33 @@ function checkWeightRank(layer: string, w: Tensor, nd: number, layouts: string[]
 }
 
 /**
+ * The checks convolution and transposed convolution share: a float32 input, a float32
+ * weight of nd + 2 dimensions with positive kernel sizes, and a first weight dimension
+ * (the `side` channels: out for convolution, in for transposed) divisible by groups.
+ */
+function checkConvOperands(layer: string, nd: number, x: Tensor, weight: unknown, layouts: string[], side: "in" | "out", groups: number): Tensor {
+  checkDtype(layer, "input", x, "float32");
+  const w = floatTensor(layer, "weight", weight);
+  checkWeightRank(layer, w, nd, layouts);
+  if (w.shape.slice(2).some((k) => k < 1)) throw rangeError(layer, `expected a weight with positive kernel sizes, got shape ${shapeStr(w.shape)}`);
+  if (w.shape[0] % groups !== 0) {
+    throw rangeError(layer, `expected weight's ${side} channels (${w.shape[0]}, weight shape ${shapeStr(w.shape)}) to be divisible by groups ${groups}`);
+  }
+  return w;
+}
+
+/**
  * Shared body of F.conv1d..3d and nn.Conv1d..3d: validates everything before any work,
  * then runs one kernel call. `layer` names the caller in errors.
  */
 export function convImpl(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
   const { x, added } = batched(layer, "input", input, nd);
   try {
-    checkDtype(layer, "input", x, "float32");
-    const w = floatTensor(layer, "weight", weight);
-    checkWeightRank(layer, w, nd, WEIGHT_LAYOUT);
+    const { stride, dilation, groups, paddingMode } = args;
+    const w = checkConvOperands(layer, nd, x, weight, WEIGHT_LAYOUT, "out", groups);
     const [N, C, ...inSize] = x.shape;
     const [OC, icg, ...kernel] = w.shape;
-    const { stride, dilation, groups, paddingMode } = args;
     const shownShape = shapeStr((input as Tensor).shape);
-    if (kernel.some((k) => k < 1)) throw rangeError(layer, `expected a weight with positive kernel sizes, got shape ${shapeStr(w.shape)}`);
-    if (OC % groups !== 0) {
-      throw rangeError(layer, `expected weight's out channels (${OC}, weight shape ${shapeStr(w.shape)}) to be divisible by groups ${groups}`);
-    }
     if (C % groups !== 0) throw rangeError(layer, `expected input channels (${C}) to be divisible by groups ${groups} (input shape ${shownShape})`);
     if (icg * groups !== C) {
       throw rangeError(layer, `expected input with ${icg * groups} channels, got ${C} (input shape ${shownShape})`);
@@ -205,17 +215,11 @@ export function convTransposeImpl(
 ): Tensor {
   const { x, added } = batched(layer, "input", input, nd);
   try {
-    checkDtype(layer, "input", x, "float32");
-    const w = floatTensor(layer, "weight", weight);
-    checkWeightRank(layer, w, nd, T_WEIGHT_LAYOUT);
+    const { stride, padding, dilation, groups } = args;
+    const w = checkConvOperands(layer, nd, x, weight, T_WEIGHT_LAYOUT, "in", groups);
     const [N, C, ...inSize] = x.shape;
     const [wC, ocg, ...kernel] = w.shape;
-    const { stride, padding, dilation, groups } = args;
     const shownShape = shapeStr((input as Tensor).shape);
-    if (kernel.some((k) => k < 1)) throw rangeError(layer, `expected a weight with positive kernel sizes, got shape ${shapeStr(w.shape)}`);
-    if (wC % groups !== 0) {
-      throw rangeError(layer, `expected weight's in channels (${wC}, weight shape ${shapeStr(w.shape)}) to be divisible by groups ${groups}`);
-    }
     if (C !== wC) throw rangeError(layer, `expected input with ${wC} channels, got ${C} (input shape ${shownShape})`);
     const OC = ocg * groups;
     const b = optionalBias(layer, bias, OC);
