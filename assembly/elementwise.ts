@@ -1,7 +1,7 @@
 // Fill, copy and elementwise arithmetic over contiguous float32 / int32 buffers.
 // Each loop does four lanes per v128 step and finishes the remainder one element at a time.
 
-import { params_ptr } from "./memory";
+import { MAX_STRIDED_DIMS, StridedCopyDesc } from "./abi";
 
 /** out[i] = value for i < n (float32). */
 export function fill_f32(out: usize, n: i32, value: f32): void {
@@ -25,26 +25,25 @@ export function copy_32(out: usize, input: usize, n: i32): void {
 }
 
 /**
- * Copies a strided view of 4-byte elements into another strided view of the same shape
- * (gather into a contiguous buffer, scatter into a view, or both).
- * The parameter area holds shape[ndim], then input strides[ndim], then output
- * strides[ndim], all in elements (strides may be 0 or negative); `out` and `input`
- * point at each view's first element.
- * REQUIRES: 1 <= ndim <= 16; the two views do not overlap.
+ * Copies a strided view of 32-bit elements into another of the same shape (gather into a
+ * contiguous buffer, scatter into a view, or both), described by a StridedCopyDesc
+ * (sizes, input strides, output strides, all in elements; strides may be 0 or negative);
+ * `out` and `input` point at each view's first element.
+ * REQUIRES: 1 <= ndim <= MAX_STRIDED_DIMS; the two views do not overlap.
  */
-export function copy_strided_32(out: usize, input: usize, ndim: i32): void {
-  const shape = params_ptr();
-  const inStrides = shape + (<usize>ndim << 2);
-  const outStrides = inStrides + (<usize>ndim << 2);
-  const counters = outStrides + (<usize>ndim << 2);
+export function copy_strided_32(out: usize, input: usize, desc: usize): void {
+  const d = changetype<StridedCopyDesc>(desc);
+  const ndim = d.ndim;
   const last = ndim - 1;
-  const innerSize = load<i32>(shape + (<usize>last << 2));
-  const inStep = <isize>load<i32>(inStrides + (<usize>last << 2)) << 2;
-  const outStep = <isize>load<i32>(outStrides + (<usize>last << 2)) << 2;
+  const innerSize = d.size(last);
+  const inStep = <isize>d.inStride(last) << 2;
+  const outStep = <isize>d.outStride(last) << 2;
+  // Odometer counters for the outer dimensions (a static block: the copy runs on the calling thread only).
+  const counters = memory.data(MAX_STRIDED_DIMS * 4, 16);
   let outer = 1;
-  for (let d = 0; d < last; d++) {
-    outer *= load<i32>(shape + (<usize>d << 2));
-    store<i32>(counters + (<usize>d << 2), 0);
+  for (let k = 0; k < last; k++) {
+    outer *= d.size(k);
+    store<i32>(counters + (<usize>k << 2), 0);
   }
   let src = input;
   let dst = out;
@@ -61,12 +60,12 @@ export function copy_strided_32(out: usize, input: usize, ndim: i32): void {
       }
     }
     // Advance the odometer over the outer dimensions, the last one fastest.
-    for (let d = last - 1; d >= 0; d--) {
-      const cAddr = counters + (<usize>d << 2);
+    for (let k = last - 1; k >= 0; k--) {
+      const cAddr = counters + (<usize>k << 2);
       const c = load<i32>(cAddr) + 1;
-      const di = <isize>load<i32>(inStrides + (<usize>d << 2)) << 2;
-      const dout = <isize>load<i32>(outStrides + (<usize>d << 2)) << 2;
-      if (c < load<i32>(shape + (<usize>d << 2))) {
+      const di = <isize>d.inStride(k) << 2;
+      const dout = <isize>d.outStride(k) << 2;
+      if (c < d.size(k)) {
         store<i32>(cAddr, c);
         src += di;
         dst += dout;

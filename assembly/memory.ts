@@ -1,3 +1,5 @@
+import { DESCRIPTOR_AREA_BYTES } from "./abi";
+
 // Heap for tensor buffers and scratch space.
 //
 // Tensor buffers come from the runtime's TLSF allocator (`--runtime minimal`): blocks
@@ -61,10 +63,18 @@ export function scratch_release(): void {
   free(old);
 }
 
-// A small static area through which JS passes variable-length integer arguments
-// (shapes, strides) to kernels. Kernels only read it at their start.
-const PARAM_WORDS: usize = 64;
-const PARAMS: usize = memory.data(<i32>(PARAM_WORDS * 4), 16);
+// The descriptor area: one slot per descriptor type of abi.ts, where TypeScript writes a
+// kernel's long argument lists before the call and passes the slot's address along.
+const DESCRIPTORS: usize = memory.data(DESCRIPTOR_AREA_BYTES, 16);
+
+/** Address of the descriptor area (DESCRIPTOR_AREA_BYTES bytes). */
+export function descriptor_area(): usize {
+  return DESCRIPTORS;
+}
+
+// Legacy i32 parameter area, still read by conv.ts and conv_transpose.ts until they take
+// descriptors; removed with its last reader.
+const PARAMS: usize = memory.data(64 * 4, 16);
 
 /** Address of the i32[64] parameter area. */
 export function params_ptr(): usize {

@@ -6,7 +6,8 @@
 
 import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
-import { heapSize, readF32, readI32, wasm, writeF32, writeI32, writeParams } from "./wasm";
+import { MAX_STRIDED_DIMS, STRIDED_COPY_DESC } from "../build/abi.js";
+import { heapSize, readF32, readI32, wasm, writeF32, writeI32, descriptor } from "./wasm";
 
 export type DType = "float32" | "int32";
 
@@ -21,7 +22,6 @@ interface Storage {
 }
 
 const BYTES_PER_ELEMENT = 4;
-const MAX_STRIDED_DIMS = 16;
 
 const stats = { tensors: 0, bytes: 0 };
 
@@ -466,8 +466,7 @@ export function copyStrided(
   if (dims.length > MAX_STRIDED_DIMS) {
     throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${dims.length}`);
   }
-  writeParams([...dims, ...inStrides, ...outStrides]);
-  wasm().copy_strided_32(dstPtr, srcPtr, dims.length);
+  wasm().copy_strided_32(dstPtr, srcPtr, descriptor(STRIDED_COPY_DESC, { ndim: dims.length, sizes: dims, inStrides, outStrides }));
 }
 
 /** Writes row-major `values` into `t`, which may be a strided view. */

@@ -4,6 +4,7 @@
 // Memory growth replaces `memory.buffer` and detaches every view over the old one, so
 // each copy below takes a fresh view and no view outlives the function that made it.
 
+import type { DescriptorLayout } from "../build/abi.js";
 import { instantiate } from "../build/wasm-nn.js";
 
 export type Kernels = Awaited<ReturnType<typeof instantiate>>;
@@ -114,13 +115,36 @@ export function readI32(ptr: number, n: number): Int32Array {
   return new Int32Array(wasm().memory.buffer, ptr, n).slice();
 }
 
-/** Writes small integer arguments (shapes, strides) into the kernel parameter area. */
-export function writeParams(values: ArrayLike<number>): void {
+/**
+ * Writes a kernel descriptor (a struct of assembly/abi.ts) into its slot of the descriptor
+ * area and returns the slot's address, the kernel's `desc` argument.
+ */
+export function descriptor<T>(layout: DescriptorLayout<T>, values: T): number {
   const k = wasm();
-  new Int32Array(k.memory.buffer, k.params_ptr(), values.length).set(values);
+  const base = k.descriptor_area() + layout.slot;
+  const ints = new Int32Array(k.memory.buffer, base, layout.bytes >> 2);
+  const floats = new Float32Array(k.memory.buffer, base, layout.bytes >> 2);
+  for (const [name, kind, offset, length] of layout.fields) {
+    const target = kind === "f32" ? floats : ints;
+    const value = values[name] as number | readonly number[];
+    if (length === 1) target[offset >> 2] = value as number;
+    else target.set(value as readonly number[], offset >> 2);
+  }
+  return base;
+}
+
+/** Spreads per-dimension values [d, h, w] into the descriptor fields `${prefix}D/H/W`. */
+export function dhw<P extends string>(prefix: P, values: readonly number[]): Record<`${P}${"D" | "H" | "W"}`, number> {
+  return { [`${prefix}D`]: values[0], [`${prefix}H`]: values[1], [`${prefix}W`]: values[2] } as Record<`${P}${"D" | "H" | "W"}`, number>;
 }
 
 /** Bytes the Wasm memory currently spans (grows, never shrinks). */
 export function heapSize(): number {
   return kernels === null ? 0 : kernels.memory.buffer.byteLength;
+}
+
+/** Legacy: writes integer arguments into the i32 parameter area conv.ts and conv_transpose.ts still read. */
+export function writeParams(values: ArrayLike<number>): void {
+  const k = wasm();
+  new Int32Array(k.memory.buffer, k.params_ptr(), values.length).set(values);
 }

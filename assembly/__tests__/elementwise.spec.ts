@@ -1,6 +1,5 @@
 import { fill_f32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, copy_strided_32, all_finite_f32 } from "../elementwise";
-import { buffer, sameBits, LENGTHS, tricky } from "./helpers";
-import { params_ptr } from "../memory";
+import { buffer, sameBits, LENGTHS, tricky, stridedCopyDesc } from "./helpers";
 import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
 
 function ramp(i: i32): f32 { return <f32>i * 0.5 - 3.0; }
@@ -75,16 +74,9 @@ describe("copy_strided_32", () => {
     const input = buffer(120, ramp);
     const out = buffer(120, ramp);
     const ref = buffer(120, ramp);
-    const p = params_ptr();
-    const shape: i32[] = [6, 4, 5];
-    const inStrides: i32[] = [1, 30, 6];
-    const outStrides: i32[] = [20, 5, 1];
-    for (let d = 0; d < 3; d++) {
-      store<i32>(p + (<usize>d << 2), shape[d]);
-      store<i32>(p + (<usize>(3 + d) << 2), inStrides[d]);
-      store<i32>(p + (<usize>(6 + d) << 2), outStrides[d]);
-    }
-    copy_strided_32(out, input, 3);
+    const desc = stridedCopyDesc([6, 4, 5], [1, 30, 6], [20, 5, 1]);
+    copy_strided_32(out, input, desc);
+    heap.free(desc);
     gather3_ref(ref, input, 6, 4, 5, 1, 30, 6);
     expect(sameBits(out, ref, 120)).toBe(true);
     heap.free(input);
@@ -95,11 +87,9 @@ describe("copy_strided_32", () => {
   it("scatters a contiguous row into every other column", () => {
     const input = buffer(4, ramp);
     const out = buffer(8, (i: i32): f32 => 0);
-    const p = params_ptr();
-    store<i32>(p, 4);
-    store<i32>(p + 4, 1);
-    store<i32>(p + 8, 2);
-    copy_strided_32(out, input, 1);
+    const desc = stridedCopyDesc([4], [1], [2]);
+    copy_strided_32(out, input, desc);
+    heap.free(desc);
     for (let i = 0; i < 4; i++) {
       expect(load<f32>(out + (<usize>(2 * i) << 2))).toBe(ramp(i));
       expect(load<f32>(out + (<usize>(2 * i + 1) << 2))).toBe(0);

@@ -1,3 +1,5 @@
+import { MAX_STRIDED_DIMS } from "../abi";
+
 // Shared by the kernel specs: buffers from the heap and bit-exact comparisons.
 
 /** A float32 buffer of n elements filled by `f(i)`. */
@@ -28,4 +30,16 @@ export function tricky(i: i32): f32 {
     case 4: return -3.5 - <f32>i;
     default: return <f32>i * 0.37 - 2.0;
   }
+}
+
+/** A StridedCopyDesc (abi.ts) in a fresh heap block; the caller frees it. */
+export function stridedCopyDesc(sizes: i32[], inStrides: i32[], outStrides: i32[]): usize {
+  const p = heap.alloc(4 + 3 * 4 * MAX_STRIDED_DIMS);
+  store<i32>(p, sizes.length);
+  for (let d = 0; d < sizes.length; d++) {
+    store<i32>(p + 4 + (<usize>d << 2), sizes[d]);
+    store<i32>(p + 4 + (<usize>(MAX_STRIDED_DIMS + d) << 2), inStrides[d]);
+    store<i32>(p + 4 + (<usize>(2 * MAX_STRIDED_DIMS + d) << 2), outStrides[d]);
+  }
+  return p;
 }

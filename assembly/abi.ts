@@ -1,0 +1,110 @@
+// The kernel ABI: every constant and every argument descriptor that both sides of the
+// Wasm boundary need, defined once. tools/gen-abi.mjs reads this file at build time and
+// writes build/abi.js (+ .d.ts) for the TypeScript side: the same constants, and for
+// each descriptor its field list and its slot in the descriptor area.
+//
+// How a kernel takes its arguments: pointers and at most about eight scalars
+// positionally; anything longer is one descriptor, a plain struct of i32/f32 fields in
+// the order written here. TypeScript fills the descriptor's slot with `descriptor()`
+// (src/wasm.ts) and passes its address as the kernel's last argument; the kernel reads it
+// through `changetype<XDesc>(desc)`. Each call carries its own descriptor address, so no
+// call depends on state left by an earlier one.
+//
+// The generator understands exactly three forms, one per line:
+//   export const NAME: i32 = <number expression>;
+//   @unmanaged export class NameDesc {  ...  `field: i32;` or `field: f32;` lines ... }
+//   /** @array name i32 LENGTH */   (a fixed array field, inside a class, after its scalars)
+
+// ---- constants ----
+
+/** Padding modes, in the order of `paddingMode` in the convolution options. */
+export const PAD_ZEROS: i32 = 0;
+export const PAD_REFLECT: i32 = 1;
+export const PAD_REPLICATE: i32 = 2;
+export const PAD_CIRCULAR: i32 = 3;
+
+/** GemmDesc.flags: A transposed (bit 0), B transposed (bit 1), bias per row or per column (bits 2-3), accumulate into C (bit 4). */
+export const GEMM_A_TRANS: i32 = 1;
+export const GEMM_B_TRANS: i32 = 2;
+export const GEMM_BIAS_ROW: i32 = 4;
+export const GEMM_BIAS_COL: i32 = 8;
+export const GEMM_ACCUMULATE: i32 = 16;
+
+/** Largest kernel volume (taps) the sub-pixel weight transform keeps a table for. */
+export const MAX_SUBPIXEL_TAPS: i32 = 4096;
+
+/** Most dimensions a strided copy handles after merging contiguous ones. */
+export const MAX_STRIDED_DIMS: i32 = 16;
+
+/** Bytes of the descriptor area (memory.ts); the generator checks every slot fits. */
+export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
+
+// ---- descriptors ----
+
+/** C[M, N] = A[M, K] * B[K, N] (+ bias) over row-major matrices with leading dimensions (gemm_f32). */
+@unmanaged export class GemmDesc {
+  M: i32; N: i32; K: i32;
+  lda: i32; ldb: i32; ldc: i32;
+  /** GEMM_* bits. */
+  flags: i32;
+}
+
+/**
+ * One N-d convolution (conv.ts): 1-D and 2-D are 3-D with depth/height 1.
+ * input [batch, inC, inD, inH, inW], weight [outC, inC/groups, kernelD, kernelH, kernelW].
+ */
+@unmanaged export class ConvDesc {
+  batch: i32; inC: i32; inD: i32; inH: i32; inW: i32;
+  outC: i32; outD: i32; outH: i32; outW: i32;
+  kernelD: i32; kernelH: i32; kernelW: i32;
+  strideD: i32; strideH: i32; strideW: i32;
+  padBeforeD: i32; padBeforeH: i32; padBeforeW: i32;
+  padAfterD: i32; padAfterH: i32; padAfterW: i32;
+  dilationD: i32; dilationH: i32; dilationW: i32;
+  groups: i32;
+  /** PAD_ZEROS, PAD_REFLECT, PAD_REPLICATE or PAD_CIRCULAR. */
+  paddingMode: i32;
+}
+
+/**
+ * One N-d transposed convolution (conv_transpose.ts). input [batch, inC, inD, inH, inW],
+ * weight [inC, outC/groups, kernelD, kernelH, kernelW]; out sizes include the output padding.
+ */
+@unmanaged export class ConvTransposeDesc {
+  batch: i32; inC: i32; inD: i32; inH: i32; inW: i32;
+  outC: i32; outD: i32; outH: i32; outW: i32;
+  kernelD: i32; kernelH: i32; kernelW: i32;
+  strideD: i32; strideH: i32; strideW: i32;
+  padD: i32; padH: i32; padW: i32;
+  dilationD: i32; dilationH: i32; dilationW: i32;
+  groups: i32;
+}
+
+/**
+ * The stacked weights of a transposed convolution in its sub-pixel form
+ * (conv_transpose_subpixel_weights_f32): `firstD..` is the window's first input offset
+ * per dimension (<= 0), `windowD..` its size.
+ */
+@unmanaged export class SubpixelWeightsDesc {
+  inC: i32; outC: i32;
+  kernelD: i32; kernelH: i32; kernelW: i32;
+  strideD: i32; strideH: i32; strideW: i32;
+  padD: i32; padH: i32; padW: i32;
+  firstD: i32; firstH: i32; firstW: i32;
+  windowD: i32; windowH: i32; windowW: i32;
+}
+
+/** A copy between two strided views of 32-bit elements (copy_strided_32). */
+@unmanaged export class StridedCopyDesc {
+  ndim: i32;
+  /** @array sizes i32 16 */
+  /** @array inStrides i32 16 */
+  /** @array outStrides i32 16 */
+
+  /** Size of dimension d. */
+  @inline size(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>d << 2)); }
+  /** Input stride of dimension d, in elements. */
+  @inline inStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>(MAX_STRIDED_DIMS + d) << 2)); }
+  /** Output stride of dimension d, in elements. */
+  @inline outStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>(2 * MAX_STRIDED_DIMS + d) << 2)); }
+}
