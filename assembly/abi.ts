@@ -94,7 +94,7 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   windowD: i32; windowH: i32; windowW: i32;
 }
 
-/** A copy between two strided views of 32-bit elements (copy_strided_32). */
+/** A copy between two strided views of 32-bit elements (copyStrided_32). */
 @unmanaged export class StridedCopyDesc {
   ndim: i32;
   /** @array sizes i32 16 */

@@ -31,7 +31,7 @@ export function copy_32(out: usize, input: usize, n: i32): void {
  * `out` and `input` point at each view's first element.
  * REQUIRES: 1 <= ndim <= MAX_STRIDED_DIMS; the two views do not overlap.
  */
-export function copy_strided_32(out: usize, input: usize, desc: usize): void {
+export function copyStrided_32(out: usize, input: usize, desc: usize): void {
   const d = changetype<StridedCopyDesc>(desc);
   const ndim = d.ndim;
   const last = ndim - 1;
@@ -105,7 +105,7 @@ export function mul_f32(out: usize, a: usize, b: usize, n: i32): void {
 }
 
 /** out = a + s elementwise (s a scalar), n elements. out may alias a. */
-export function add_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
+export function addScalar_f32(out: usize, a: usize, n: i32, s: f32): void {
   const v = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -119,7 +119,7 @@ export function add_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
 }
 
 /** out = a * s elementwise (s a scalar), n elements. out may alias a. */
-export function mul_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
+export function mulScalar_f32(out: usize, a: usize, n: i32, s: f32): void {
   const v = f32x4.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -133,7 +133,7 @@ export function mul_scalar_f32(out: usize, a: usize, n: i32, s: f32): void {
 }
 
 /** 1 when all n floats at p are finite, 0 when any is NaN or infinite (x - x is 0 only for finite x). */
-export function all_finite_f32(p: usize, n: i32): i32 {
+export function allFinite_f32(p: usize, n: i32): i32 {
   let acc = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {

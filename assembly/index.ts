@@ -1,7 +1,7 @@
 // The Wasm module's export list: every kernel the TypeScript side may call, nothing else.
-export { alloc, free, max_alloc_bytes, scratch_reserve, scratch_size, descriptor_area, params_ptr } from "./memory";
-export { fill_f32, fill_i32, copy_32, copy_strided_32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, all_finite_f32 } from "./elementwise";
-export { random_seed, random_uniform_f32, random_normal_f32, random_trunc_normal_f32 } from "./random";
+export { alloc, free, maxAllocBytes, scratchReserve, scratchSize, descriptorArea, params_ptr } from "./memory";
+export { fill_f32, fill_i32, copy_32, copyStrided_32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, allFinite_f32 } from "./elementwise";
+export { randomSeed, randomUniform_f32, randomNormal_f32, randomTruncNormal_f32 } from "./random";
 export {
   relu_f32, hardtanh_f32, leakyRelu_f32, threshold_f32, hardsigmoid_f32, hardswish_f32, softshrink_f32, hardshrink_f32,
   softsign_f32, prelu_f32, rrelu_f32, elu_f32, sigmoid_f32, tanh_f32, silu_f32, mish_f32, gelu_f32, geluTanh_f32,

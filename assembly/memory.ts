@@ -22,7 +22,7 @@ export function free(ptr: usize): void {
 }
 
 /** Largest single block `alloc` accepts. */
-export function max_alloc_bytes(): usize {
+export function maxAllocBytes(): usize {
   return MAX_BLOCK_BYTES;
 }
 
@@ -33,7 +33,7 @@ let scratchPtr: usize = 0;
 let scratchBytes: usize = 0;
 
 /** Returns a scratch block of at least `bytes`, or 0 when it cannot be had. Earlier contents are lost when it grows. */
-export function scratch_reserve(bytes: usize): usize {
+export function scratchReserve(bytes: usize): usize {
   if (bytes <= scratchBytes) return scratchPtr;
   // Forget the old block before allocating: if the allocation traps, no dangling pointer stays behind.
   const old = scratchPtr;
@@ -51,16 +51,8 @@ export function scratch_reserve(bytes: usize): usize {
 }
 
 /** Current size of the scratch block in bytes. */
-export function scratch_size(): usize {
+export function scratchSize(): usize {
   return scratchBytes;
-}
-
-/** Gives the scratch block back to the heap. */
-export function scratch_release(): void {
-  const old = scratchPtr;
-  scratchPtr = 0;
-  scratchBytes = 0;
-  free(old);
 }
 
 // The descriptor area: one slot per descriptor type of abi.ts, where TypeScript writes a
@@ -68,7 +60,7 @@ export function scratch_release(): void {
 const DESCRIPTORS: usize = memory.data(DESCRIPTOR_AREA_BYTES, 16);
 
 /** Address of the descriptor area (DESCRIPTOR_AREA_BYTES bytes). */
-export function descriptor_area(): usize {
+export function descriptorArea(): usize {
   return DESCRIPTORS;
 }
 

@@ -32,7 +32,7 @@ function splitmix64(x: u64): u64 {
 }
 
 /** Restarts the stream from a seed given as two 32-bit halves (JS numbers cannot carry a u64). */
-export function random_seed(lo: u32, hi: u32): void {
+export function randomSeed(lo: u32, hi: u32): void {
   const seed = (<u64>hi << 32) | <u64>lo;
   s0 = splitmix64(seed);
   s1 = splitmix64(seed ^ 0x6a09e667f3bcc909);
@@ -40,7 +40,7 @@ export function random_seed(lo: u32, hi: u32): void {
 }
 
 /** out[i] ~ U[low, high), float32, n elements. */
-export function random_uniform_f32(out: usize, n: i32, low: f64, high: f64): void {
+export function randomUniform_f32(out: usize, n: i32, low: f64, high: f64): void {
   const span = high - low;
   for (let i = 0; i < n; i++) {
     store<f32>(out + (<usize>i << 2), <f32>(low + span * nextUnit()));
@@ -48,7 +48,7 @@ export function random_uniform_f32(out: usize, n: i32, low: f64, high: f64): voi
 }
 
 /** out[i] ~ N(mean, std^2), float32, n elements, by the Box-Muller transform (both outputs used). */
-export function random_normal_f32(out: usize, n: i32, mean: f64, std: f64): void {
+export function randomNormal_f32(out: usize, n: i32, mean: f64, std: f64): void {
   for (let i = 0; i < n; i += 2) {
     const u1 = 1.0 - nextUnit(); // (0, 1]: log stays finite
     const u2 = nextUnit();
@@ -64,7 +64,7 @@ export function random_normal_f32(out: usize, n: i32, mean: f64, std: f64): void
  * between CDF(a) and CDF(b) (the method torch.nn.init.trunc_normal_ uses).
  * REQUIRES: std > 0, a < b.
  */
-export function random_trunc_normal_f32(out: usize, n: i32, mean: f64, std: f64, a: f64, b: f64): void {
+export function randomTruncNormal_f32(out: usize, n: i32, mean: f64, std: f64, a: f64, b: f64): void {
   const lo = 2.0 * normalCdf64((a - mean) / std) - 1.0;
   const hi = 2.0 * normalCdf64((b - mean) / std) - 1.0;
   const scale = std * 1.4142135623730951;

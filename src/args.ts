@@ -1,6 +1,6 @@
 // Normalising user arguments once, at the top of an F function or in a constructor.
 
-import { badType, badValue, describe, rangeError, shapeStr, typeError } from "./errors";
+import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { type Tensor, checkTensor } from "./tensor";
 
 /** `number | number[]` -> an array of `n` integers, each >= `min` (PyTorch's _single/_pair/_triple). */
@@ -74,5 +74,3 @@ export function unbatched(out: Tensor, added: boolean): Tensor {
   out.dispose();
   return squeezed;
 }
-
-export { describe };

@@ -17,20 +17,20 @@ export function manualSeed(seed: number | bigint): void {
   else throw badValue("manualSeed", "seed", "an integer (a bigint beyond 2^53)", seed);
   if (s < -(2n ** 63n) || s >= 2n ** 64n) throw badValue("manualSeed", "seed", "in [-2^63, 2^64)", seed);
   const u = BigInt.asUintN(64, s);
-  wasm().random_seed(Number(u & 0xffffffffn), Number(u >> 32n));
+  wasm().randomSeed(Number(u & 0xffffffffn), Number(u >> 32n));
 }
 
 /** Fills a contiguous float32 tensor with U[low, high). */
 export function fillUniform(t: Tensor, low: number, high: number): void {
-  wasm().random_uniform_f32(t.dataPtr, t.numel, low, high);
+  wasm().randomUniform_f32(t.dataPtr, t.numel, low, high);
 }
 
 /** Fills a contiguous float32 tensor with N(mean, std^2). */
 export function fillNormal(t: Tensor, mean: number, std: number): void {
-  wasm().random_normal_f32(t.dataPtr, t.numel, mean, std);
+  wasm().randomNormal_f32(t.dataPtr, t.numel, mean, std);
 }
 
 /** Fills a contiguous float32 tensor with N(mean, std^2) truncated to [a, b]. */
 export function fillTruncNormal(t: Tensor, mean: number, std: number, a: number, b: number): void {
-  wasm().random_trunc_normal_f32(t.dataPtr, t.numel, mean, std, a, b);
+  wasm().randomTruncNormal_f32(t.dataPtr, t.numel, mean, std, a, b);
 }

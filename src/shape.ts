@@ -28,7 +28,3 @@ export function poolOutputSize(input: number, kernel: number, stride: number, pa
   return out;
 }
 
-/** Adaptive pooling bin i of `out` over `input` covers [floor(i*in/out), ceil((i+1)*in/out)). */
-export function adaptiveBin(i: number, input: number, out: number): [number, number] {
-  return [Math.floor((i * input) / out), Math.ceil(((i + 1) * input) / out)];
-}

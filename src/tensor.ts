@@ -382,12 +382,12 @@ export class Tensor {
 
   /** this + other (a tensor of the same shape, or a number). */
   add(other: Tensor | number): Tensor {
-    return binary("Tensor.add", this, other, (k, o, a, b, n) => k.add_f32(o, a, b, n), (k, o, a, n, s) => k.add_scalar_f32(o, a, n, s));
+    return binary("Tensor.add", this, other, (k, o, a, b, n) => k.add_f32(o, a, b, n), (k, o, a, n, s) => k.addScalar_f32(o, a, n, s));
   }
 
   /** this * other (a tensor of the same shape, or a number). */
   mul(other: Tensor | number): Tensor {
-    return binary("Tensor.mul", this, other, (k, o, a, b, n) => k.mul_f32(o, a, b, n), (k, o, a, n, s) => k.mul_scalar_f32(o, a, n, s));
+    return binary("Tensor.mul", this, other, (k, o, a, b, n) => k.mul_f32(o, a, b, n), (k, o, a, n, s) => k.mulScalar_f32(o, a, n, s));
   }
 }
 
@@ -466,7 +466,7 @@ export function copyStrided(
   if (dims.length > MAX_STRIDED_DIMS) {
     throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${dims.length}`);
   }
-  wasm().copy_strided_32(dstPtr, srcPtr, descriptor(STRIDED_COPY_DESC, { ndim: dims.length, sizes: dims, inStrides, outStrides }));
+  wasm().copyStrided_32(dstPtr, srcPtr, descriptor(STRIDED_COPY_DESC, { ndim: dims.length, sizes: dims, inStrides, outStrides }));
 }
 
 /** Writes row-major `values` into `t`, which may be a strided view. */
@@ -494,10 +494,10 @@ export function emptyTensor(shape: readonly number[], dtype: DType = "float32", 
   const numel = numelOf(shape);
   const bytes = numel * BYTES_PER_ELEMENT;
   const k = wasm();
-  if (bytes > k.max_alloc_bytes()) {
+  if (bytes > k.maxAllocBytes()) {
     throw rangeError(
       layer,
-      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.max_alloc_bytes())})`,
+      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.maxAllocBytes())})`,
     );
   }
   let ptr = 0;
@@ -524,14 +524,10 @@ export function memory(): { tensors: number; bytes: number; heapBytes: number; s
     tensors: stats.tensors,
     bytes: stats.bytes,
     heapBytes: heapSize(),
-    scratchBytes: wasm().scratch_size(),
+    scratchBytes: wasm().scratchSize(),
   };
 }
 
-/** Keeps a tensor out of every enclosing `tidy()`. */
-export function keepTensor(t: Tensor): Tensor {
-  return keep(t);
-}
 
 // ---- helpers shared by the functional layer ----
 

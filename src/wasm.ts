@@ -41,9 +41,6 @@ export function wasm(): Kernels {
   return kernels;
 }
 
-export function isReady(): boolean {
-  return kernels !== null;
-}
 
 /** Compiles and instantiates the module once; later calls return the first result. */
 export function initialize(source: WasmSource | (() => WasmSource)): Promise<ReadyInfo> {
@@ -121,7 +118,7 @@ export function readI32(ptr: number, n: number): Int32Array {
  */
 export function descriptor<T>(layout: DescriptorLayout<T>, values: T): number {
   const k = wasm();
-  const base = k.descriptor_area() + layout.slot;
+  const base = k.descriptorArea() + layout.slot;
   const ints = new Int32Array(k.memory.buffer, base, layout.bytes >> 2);
   const floats = new Float32Array(k.memory.buffer, base, layout.bytes >> 2);
   for (const [name, kind, offset, length] of layout.fields) {

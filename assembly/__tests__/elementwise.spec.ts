@@ -1,4 +1,4 @@
-import { fill_f32, add_f32, mul_f32, add_scalar_f32, mul_scalar_f32, copy_strided_32, all_finite_f32 } from "../elementwise";
+import { fill_f32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, copyStrided_32, allFinite_f32 } from "../elementwise";
 import { buffer, sameBits, LENGTHS, tricky, stridedCopyDesc } from "./helpers";
 import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
 
@@ -58,24 +58,24 @@ describe("add_f32 / mul_f32", () => {
     const n = 9;
     const a = buffer(n, (i: i32): f32 => <f32>i);
     const out = buffer(n, ramp);
-    mul_scalar_f32(out, a, n, -1.0);
+    mulScalar_f32(out, a, n, -1.0);
     expect(load<u32>(out)).toBe(0x80000000);
     for (let i = 1; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(-<f32>i);
-    add_scalar_f32(out, a, n, 0.5);
+    addScalar_f32(out, a, n, 0.5);
     for (let i = 0; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(<f32>i + 0.5);
     heap.free(a);
     heap.free(out);
   });
 });
 
-describe("copy_strided_32", () => {
+describe("copyStrided_32", () => {
   it("gathers a permuted 3-D view like the scalar twin", () => {
     // input is [4, 5, 6] contiguous; the view is its permutation (2, 0, 1): shape [6, 4, 5], strides [1, 30, 6].
     const input = buffer(120, ramp);
     const out = buffer(120, ramp);
     const ref = buffer(120, ramp);
     const desc = stridedCopyDesc([6, 4, 5], [1, 30, 6], [20, 5, 1]);
-    copy_strided_32(out, input, desc);
+    copyStrided_32(out, input, desc);
     heap.free(desc);
     gather3_ref(ref, input, 6, 4, 5, 1, 30, 6);
     expect(sameBits(out, ref, 120)).toBe(true);
@@ -88,7 +88,7 @@ describe("copy_strided_32", () => {
     const input = buffer(4, ramp);
     const out = buffer(8, (i: i32): f32 => 0);
     const desc = stridedCopyDesc([4], [1], [2]);
-    copy_strided_32(out, input, desc);
+    copyStrided_32(out, input, desc);
     heap.free(desc);
     for (let i = 0; i < 4; i++) {
       expect(load<f32>(out + (<usize>(2 * i) << 2))).toBe(ramp(i));
@@ -99,22 +99,22 @@ describe("copy_strided_32", () => {
   });
 });
 
-describe("all_finite_f32", () => {
+describe("allFinite_f32", () => {
   it("finds a NaN or an infinity at every position of every length, and nothing in finite data", () => {
     for (let k = 0; k < LENGTHS.length; k++) {
       const n = LENGTHS[k];
       const p = buffer(n, ramp);
-      expect(all_finite_f32(p, n)).toBe(1);
+      expect(allFinite_f32(p, n)).toBe(1);
       for (let i = 0; i < n; i++) {
         const bad: f32[] = [NaN, Infinity, -Infinity];
         for (let j = 0; j < 3; j++) {
           store<f32>(p + (<usize>i << 2), bad[j]);
-          expect(all_finite_f32(p, n)).toBe(0);
+          expect(allFinite_f32(p, n)).toBe(0);
         }
         store<f32>(p + (<usize>i << 2), ramp(i));
       }
       store<f32>(p, 3.0e38);
-      expect(all_finite_f32(p, n)).toBe(1, "large finite values are finite");
+      expect(allFinite_f32(p, n)).toBe(1, "large finite values are finite");
       heap.free(p);
     }
   });

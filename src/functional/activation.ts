@@ -237,13 +237,13 @@ export function runRreluTraining(layer: string, input: unknown, p: RreluParams):
   try {
     const k = wasm();
     const n = x.numel;
-    const slopes = n > 0 ? k.scratch_reserve(4 * n) : 0;
+    const slopes = n > 0 ? k.scratchReserve(4 * n) : 0;
     if (n > 0 && slopes === 0) {
       throw rangeError(layer, `cannot allocate scratch space for ${n} random slopes (input shape ${shapeStr(x.shape)})`);
     }
     const out = emptyTensor(x.shape, "float32", layer);
     if (n > 0) {
-      k.random_uniform_f32(slopes, n, p.lower, p.upper);
+      k.randomUniform_f32(slopes, n, p.lower, p.upper);
       k.rrelu_f32(out.dataPtr, x.dataPtr, slopes, n);
     }
     return out;
@@ -284,7 +284,7 @@ export function runSoftmax(layer: string, kind: SoftmaxKind, input: unknown, dim
   try {
     const k = wasm();
     const numel = x.numel;
-    const scratch = numel > 0 && inner > 1 ? k.scratch_reserve(8 * inner) : 0;
+    const scratch = numel > 0 && inner > 1 ? k.scratchReserve(8 * inner) : 0;
     if (numel > 0 && inner > 1 && scratch === 0) {
       throw rangeError(layer, `cannot allocate scratch space for input shape ${shapeStr(x.shape)}`);
     }

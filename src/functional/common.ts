@@ -41,11 +41,11 @@ export function withContiguous<T>(tensors: (Tensor | null)[], fn: (c: (Tensor | 
 export function reserveScratch(layer: string, bytes: number): number {
   let ptr = 0;
   // The kernels report sizes as i32: a negative size is one that overflowed 2 GiB.
-  if (bytes < 0 || bytes > wasm().max_alloc_bytes()) {
+  if (bytes < 0 || bytes > wasm().maxAllocBytes()) {
     throw rangeError(layer, `cannot reserve ${bytes < 0 ? "over 2 GiB" : `${bytes} bytes`} of scratch space: larger than the largest Wasm heap block`);
   }
   try {
-    ptr = wasm().scratch_reserve(bytes);
+    ptr = wasm().scratchReserve(bytes);
   } catch {
     // The allocator traps when memory.grow fails; the arena was emptied before it tried.
     ptr = 0;

@@ -237,7 +237,7 @@ export function convTransposeImpl(
         if (plan !== null) runSubpixel(layer, plan, y, xc!, wc!, bc, N, C, OC, in3, out3, kernel3, stride3, padding3);
         // The sub-pixel form multiplies its zero weights (and padding) too, so a NaN or an
         // infinity would spread further than in PyTorch: any non-finite output is recomputed.
-        if (plan === null || !k.all_finite_f32(y.dataPtr, y.numel)) {
+        if (plan === null || !k.allFinite_f32(y.dataPtr, y.numel)) {
           writeParams([N, C, ...in3, OC, ...out3, ...kernel3, ...stride3, ...padding3, ...as3d(dilation, 1), groups]);
           const scratch = reserveScratch(layer, k.conv_transpose_scratch_bytes());
           k.conv_transpose_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
