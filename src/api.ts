@@ -1,7 +1,8 @@
 // Everything the package exports except `ready`, which each entry point defines with its
 // own default way of finding the Wasm module.
 
-export { Tensor, memory, type DType, type NestedArray } from "./tensor";
+export { Tensor, type DType, type NestedArray } from "./tensor";
+export { memory } from "./storage";
 export { tensor, empty, zeros, ones, full, rand, randn, arange, type TensorData, type TensorOptions } from "./creation";
 export { manualSeed } from "./random";
 export { tidy, keep } from "./scope";

@@ -1,7 +1,7 @@
 // Normalising user arguments once, at the top of an F function or in a constructor.
 
 import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
-import { type Tensor, checkTensor } from "./tensor";
+import { type DType, Tensor } from "./tensor";
 
 /** `number | number[]` -> an array of `n` integers, each >= `min` (PyTorch's _single/_pair/_triple). */
 export function tuple(layer: string, arg: string, value: unknown, n: number, min: number): number[] {
@@ -73,4 +73,35 @@ export function unbatched(out: Tensor, added: boolean): Tensor {
   const squeezed = out.squeeze(0);
   out.dispose();
   return squeezed;
+}
+
+/** Throws a TypeError unless `t` is a live Tensor. */
+export function checkTensor(layer: string, arg: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw badType(layer, arg, "a Tensor", t);
+  if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor (shape ${shapeStr(t.shape)})`);
+}
+
+/** Throws a TypeError unless `t` has the dtype `dtype`. */
+export function checkDtype(layer: string, arg: string, t: Tensor, dtype: DType): void {
+  if (t.dtype !== dtype) throw typeError(layer, `expected ${arg} of dtype ${dtype}, got ${t.dtype} (shape ${shapeStr(t.shape)})`);
+}
+
+/** Validates a shape given by the user: non-negative integers. */
+export function checkShape(layer: string, arg: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw badType(layer, arg, "an array of sizes", shape);
+  for (const s of shape) {
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw badValue(layer, arg, "non-negative integer sizes", shape);
+    }
+  }
+  return shape.slice();
+}
+
+/** Maps a possibly negative dimension into [0, ndim). */
+export function normalizeDim(layer: string, arg: string, dim: unknown, ndim: number): number {
+  if (typeof dim !== "number" || !Number.isInteger(dim)) throw badType(layer, arg, "an integer dimension", dim);
+  const lo = -Math.max(ndim, 1);
+  const hi = Math.max(ndim, 1) - 1;
+  if (dim < lo || dim > hi) throw badValue(layer, arg, `a dimension in [${lo}, ${hi}]`, dim);
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }

@@ -1,8 +1,10 @@
 // Tensor creation: from JS data, constants, ranges and random draws.
 
+import { flattenArgs, numelOf } from "./shape";
+import { checkShape } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
 import { fillNormal, fillUniform } from "./random";
-import { type DType, type NestedArray, type Tensor, checkShape, emptyTensor, flattenArgs, numelOf } from "./tensor";
+import { type DType, type NestedArray, type Tensor, emptyTensor } from "./tensor";
 import { wasm, writeF32, writeI32 } from "./wasm";
 
 export type TensorData = ArrayLike<number> | NestedArray | readonly NestedArray[];

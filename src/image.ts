@@ -1,8 +1,8 @@
 // Images in and out: torchvision's ToTensor, and the way back to displayable pixels.
 
-import { checkChoice, checkOptions } from "./args";
+import { checkChoice, checkDtype, checkOptions, checkTensor } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
-import { type Tensor, checkDtype, checkTensor, emptyTensor } from "./tensor";
+import { type Tensor, emptyTensor } from "./tensor";
 import { writeF32 } from "./wasm";
 
 /** Anything with pixels: a browser ImageData, a decoded PNG/JPEG, or raw bytes. */

@@ -3,9 +3,11 @@
 // seeded Wasm generator (manualSeed), so they are reproducible in every runtime but are
 // not PyTorch's own stream.
 
+import { writeValues } from "./copy";
+import { checkDtype, checkTensor } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
 import { fillNormal, fillTruncNormal, fillUniform } from "./random";
-import { type Tensor, checkDtype, checkTensor, emptyTensor, writeValues } from "./tensor";
+import { type Tensor, emptyTensor } from "./tensor";
 
 type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"

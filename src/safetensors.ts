@@ -7,8 +7,10 @@
 // overlaps. F32, F16, BF16 and F64 load as float32 tensors, I32 and I64 as int32 (an
 // I64 value outside the int32 range is an error, never a silent wrap-around).
 
+import { numelOf } from "./shape";
+import { checkTensor } from "./args";
 import { badType, rangeError, shapeStr, typeError } from "./errors";
-import { type Tensor, checkTensor, emptyTensor, numelOf } from "./tensor";
+import { type Tensor, emptyTensor } from "./tensor";
 import { writeF32, writeI32 } from "./wasm";
 
 const LOAD = "loadSafetensors";

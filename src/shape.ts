@@ -1,4 +1,7 @@
-// Output-size formulas, each as PyTorch documents it for its layer.
+// Shape arithmetic: element counts, strides, view shapes, and the output-size formulas,
+// each as PyTorch documents it for its layer.
+
+import { badValue, rangeError, shapeStr } from "./errors";
 
 /**
  * Convolution and pooling without ceil mode (torch.nn.Conv2d, "Shape" section):
@@ -28,3 +31,52 @@ export function poolOutputSize(input: number, kernel: number, stride: number, pa
   return out;
 }
 
+/** Number of elements of a shape (1 for a 0-d tensor). */
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** Row-major strides of a contiguous tensor of `shape`. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= shape[d];
+  }
+  return strides;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/** `f(2, 3)` and `f([2, 3])` both mean [2, 3]. */
+export function flattenArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
+  return args as number[];
+}
+
+/** A view's target shape with at most one -1 inferred, checked against the element count. */
+export function inferShape(layer: string, shape: number[], numel: number, from: readonly number[]): number[] {
+  let infer = -1;
+  let known = 1;
+  shape.forEach((s, i) => {
+    if (s === -1 && infer < 0) infer = i;
+    else if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
+      throw badValue(layer, "shape", "non-negative integer sizes (and at most one -1)", shape);
+    } else known *= s;
+  });
+  const out = shape.slice();
+  if (infer >= 0) {
+    if (known === 0 || numel % known !== 0) {
+      throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
+    }
+    out[infer] = numel / known;
+  } else if (known !== numel) {
+    throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
+  }
+  return out;
+}

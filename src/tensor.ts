@@ -4,45 +4,19 @@
 // freed when the last tensor using it is disposed. Kernels read contiguous buffers, so
 // functions call `contiguous()` on their inputs, which copies only strided views.
 
+import { checkDtype, checkTensor, normalizeDim } from "./args";
+import { copyView, writeValues } from "./copy";
 import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
-import { MAX_STRIDED_DIMS, STRIDED_COPY_DESC } from "../build/abi.js";
-import { heapSize, readF32, readI32, wasm, writeF32, writeI32, descriptor } from "./wasm";
+import { contiguousStrides, flattenArgs, inferShape, numelOf, sameShape } from "./shape";
+import { BYTES_PER_ELEMENT, type Storage, allocate, attach, detach } from "./storage";
+import { readF32, readI32, wasm } from "./wasm";
 
 export type DType = "float32" | "int32";
 
 /** Nested JS arrays as returned by `toNested()`. */
 export type NestedArray = number | NestedArray[];
 
-/** A heap block shared by a tensor and its views. */
-interface Storage {
-  ptr: number;
-  bytes: number;
-  users: number;
-}
-
-const BYTES_PER_ELEMENT = 4;
-
-const stats = { tensors: 0, bytes: 0 };
-
-// Safety net for tensors that were never disposed: when the JS object is collected its
-// share of the block is released. Programs should still dispose (or tidy) explicitly:
-// collection may come late or never.
-const finalizer =
-  typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry<Storage>((storage) => {
-        stats.tensors--;
-        release(storage);
-      })
-    : null;
-
-function release(storage: Storage): void {
-  if (--storage.users === 0) {
-    stats.bytes -= storage.bytes;
-    wasm().free(storage.ptr);
-    storage.ptr = 0;
-  }
-}
 
 const CONSTRUCT = Symbol("Tensor.construct");
 
@@ -73,9 +47,7 @@ export class Tensor {
     this.offset = offset;
     this.dtype = dtype;
     this.#storage = storage;
-    storage.users++;
-    stats.tensors++;
-    finalizer?.register(this, storage, this);
+    attach(this, storage);
     track(this);
   }
 
@@ -131,9 +103,7 @@ export class Tensor {
     const storage = this.#storage;
     if (storage === null) return;
     this.#storage = null;
-    finalizer?.unregister(this);
-    stats.tensors--;
-    release(storage);
+    detach(this, storage);
   }
 
   // ---- reading out ----
@@ -426,190 +396,14 @@ function binary(op: string, a: Tensor, other: Tensor | number, kernel: TensorKer
   }
 }
 
-/** Copies the elements of `src` into `dst`, two views of the same shape with any strides. */
-export function copyView(dst: Tensor, src: Tensor): void {
-  if (src.numel === 0) return;
-  copyStrided(dst.dataPtr, dst.strides, src.dataPtr, src.strides, src.shape);
-}
-
-/**
- * Copies a strided block of 4-byte elements between two heap addresses (strides in
- * elements, one per dimension of `shape`).
- */
-export function copyStrided(
-  dstPtr: number, dstStrides: readonly number[], srcPtr: number, srcStrides: readonly number[], shape: readonly number[],
-): void {
-  // Drop size-1 dimensions and merge neighbours that are contiguous with each other in
-  // both views, so the kernel's inner loop is as long as possible.
-  const dims: number[] = [];
-  const inStrides: number[] = [];
-  const outStrides: number[] = [];
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d];
-    if (size === 0) return;
-    if (size === 1) continue;
-    const n = dims.length;
-    if (n > 0 && inStrides[n - 1] === srcStrides[d] * size && outStrides[n - 1] === dstStrides[d] * size) {
-      dims[n - 1] *= size;
-      inStrides[n - 1] = srcStrides[d];
-      outStrides[n - 1] = dstStrides[d];
-    } else {
-      dims.push(size);
-      inStrides.push(srcStrides[d]);
-      outStrides.push(dstStrides[d]);
-    }
-  }
-  if (dims.length === 0) {
-    wasm().copy_32(dstPtr, srcPtr, 1);
-    return;
-  }
-  if (dims.length > MAX_STRIDED_DIMS) {
-    throw rangeError("Tensor.copy", `expected views with at most ${MAX_STRIDED_DIMS} non-mergeable dimensions, got ${dims.length}`);
-  }
-  wasm().copyStrided_32(dstPtr, srcPtr, descriptor(STRIDED_COPY_DESC, { ndim: dims.length, sizes: dims, inStrides, outStrides }));
-}
-
-/** Writes row-major `values` into `t`, which may be a strided view. */
-export function writeValues(t: Tensor, values: ArrayLike<number>): void {
-  if (t.isContiguous()) {
-    (t.dtype === "int32" ? writeI32 : writeF32)(t.dataPtr, values);
-    return;
-  }
-  const tmp = emptyTensor(t.shape, t.dtype, "Tensor.copy");
-  try {
-    (t.dtype === "int32" ? writeI32 : writeF32)(tmp.dataPtr, values);
-    copyView(t, tmp);
-  } finally {
-    tmp.dispose();
-  }
-}
-
-// ---- allocation ----
-
-/**
- * A new contiguous tensor with uninitialised contents. `layer` names the caller in the
- * RangeError thrown when the heap cannot hold it.
- */
+/** A new contiguous tensor with uninitialised contents; `layer` names the caller in allocation errors. */
 export function emptyTensor(shape: readonly number[], dtype: DType = "float32", layer = "tensor"): Tensor {
-  const numel = numelOf(shape);
-  const bytes = numel * BYTES_PER_ELEMENT;
-  const k = wasm();
-  if (bytes > k.maxAllocBytes()) {
-    throw rangeError(
-      layer,
-      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.maxAllocBytes())})`,
-    );
-  }
-  let ptr = 0;
-  try {
-    ptr = k.alloc(bytes);
-  } catch (e) {
-    // The allocator traps when memory.grow fails; it has not changed its state at that point.
-    ptr = 0;
-  }
-  if (ptr === 0) {
-    throw rangeError(
-      layer,
-      `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): the Wasm heap (${formatBytes(heapSize())} now) cannot grow that far`,
-    );
-  }
-  const storage: Storage = { ptr, bytes, users: 0 };
-  stats.bytes += bytes;
+  const storage = allocate(layer, shape, numelOf(shape), dtype);
   return new Tensor(CONSTRUCT, storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
-/** Live tensors and the heap bytes their blocks hold, like tf.memory(). */
-export function memory(): { tensors: number; bytes: number; heapBytes: number; scratchBytes: number } {
-  return {
-    tensors: stats.tensors,
-    bytes: stats.bytes,
-    heapBytes: heapSize(),
-    scratchBytes: wasm().scratchSize(),
-  };
-}
-
-
-// ---- helpers shared by the functional layer ----
-
-export function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
-
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
-}
-
-/** Maps a possibly negative dimension into [0, ndim). */
-export function normalizeDim(layer: string, arg: string, dim: unknown, ndim: number): number {
-  if (typeof dim !== "number" || !Number.isInteger(dim)) throw badType(layer, arg, "an integer dimension", dim);
-  const lo = -Math.max(ndim, 1);
-  const hi = Math.max(ndim, 1) - 1;
-  if (dim < lo || dim > hi) throw badValue(layer, arg, `a dimension in [${lo}, ${hi}]`, dim);
-  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
-}
-
-/** Throws a TypeError unless `t` is a live Tensor. */
-export function checkTensor(layer: string, arg: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw badType(layer, arg, "a Tensor", t);
-  if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor (shape ${shapeStr(t.shape)})`);
-}
-
-export function checkDtype(layer: string, arg: string, t: Tensor, dtype: DType): void {
-  if (t.dtype !== dtype) throw typeError(layer, `expected ${arg} of dtype ${dtype}, got ${t.dtype} (shape ${shapeStr(t.shape)})`);
-}
-
-/** Validates a shape given by the user: non-negative integers. */
-export function checkShape(layer: string, arg: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw badType(layer, arg, "an array of sizes", shape);
-  for (const s of shape) {
-    if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
-      throw badValue(layer, arg, "non-negative integer sizes", shape);
-    }
-  }
-  return shape.slice();
-}
-
-/** `f(2, 3)` and `f([2, 3])` both mean [2, 3]. */
-export function flattenArgs(args: readonly (number | readonly number[])[]): number[] {
-  if (args.length === 1 && Array.isArray(args[0])) return (args[0] as number[]).slice();
-  return args as number[];
-}
-
-function inferShape(layer: string, shape: number[], numel: number, from: readonly number[]): number[] {
-  let infer = -1;
-  let known = 1;
-  shape.forEach((s, i) => {
-    if (s === -1 && infer < 0) infer = i;
-    else if (typeof s !== "number" || !Number.isInteger(s) || s < 0) {
-      throw badValue(layer, "shape", "non-negative integer sizes (and at most one -1)", shape);
-    } else known *= s;
-  });
-  const out = shape.slice();
-  if (infer >= 0) {
-    if (known === 0 || numel % known !== 0) {
-      throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
-    }
-    out[infer] = numel / known;
-  } else if (known !== numel) {
-    throw rangeError(layer, `shape ${shapeStr(shape)} is invalid for a tensor of ${numel} elements (shape ${shapeStr(from)})`);
-  }
-  return out;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-  return `${bytes} bytes`;
-}
+// Moved to their own modules; re-exported until every importer is updated.
+export { copyStrided, copyView, writeValues } from "./copy";
+export { checkDtype, checkShape, checkTensor, normalizeDim } from "./args";
+export { contiguousStrides, flattenArgs, numelOf, sameShape } from "./shape";
+export { memory } from "./storage";

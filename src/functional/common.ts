@@ -2,8 +2,9 @@
 // operands, and the kernels' scratch arena (packed GEMM panels, padded inputs, col
 // tiles: one grow-only heap block, reserved right before each kernel call and reused).
 
+import { checkDtype, checkTensor } from "../args";
 import { rangeError, shapeStr } from "../errors";
-import { type Tensor, checkDtype, checkTensor } from "../tensor";
+import { type Tensor } from "../tensor";
 import { heapSize, wasm } from "../wasm";
 
 /** Checks that `t` is a live float32 tensor. */

@@ -3,9 +3,10 @@
 // Children are named "0", "1", ... as in PyTorch, so state dict keys ("0.weight",
 // "2.bias") match a PyTorch model built the same way.
 
-import { checkOptions } from "../args";
+import { numelOf } from "../shape";
+import { checkOptions, checkTensor, normalizeDim } from "../args";
 import { badType, badValue, rangeError, shapeStr, typeError } from "../errors";
-import { Tensor, checkTensor, normalizeDim, numelOf } from "../tensor";
+import { Tensor } from "../tensor";
 import { Module } from "./module";
 
 function isTensor(v: unknown): v is Tensor {

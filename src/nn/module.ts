@@ -1,8 +1,10 @@
 // nn.Module: parameters under PyTorch's names, child modules, state dicts, train/eval.
 
+import { sameShape } from "../shape";
+import { checkTensor } from "../args";
 import { rangeError, shapeStr, typeError } from "../errors";
 import { keep } from "../scope";
-import { Tensor, checkTensor, emptyTensor, sameShape } from "../tensor";
+import { Tensor, emptyTensor } from "../tensor";
 
 export interface LoadStateDictOptions {
   /** Require the keys to match exactly (default true). */
