@@ -1,4 +1,5 @@
 import { MAX_STRIDED_DIMS } from "../abi";
+import { isClose } from "../../tests/helpers/closeness";
 
 // Shared by the kernel specs: buffers from the heap and bit-exact comparisons.
 
@@ -42,4 +43,12 @@ export function stridedCopyDesc(sizes: i32[], inStrides: i32[], outStrides: i32[
     store<i32>(p + 4 + (<usize>(2 * MAX_STRIDED_DIMS + d) << 2), outStrides[d]);
   }
   return p;
+}
+
+/** Every element of a (float32 buffer) close to e's, by the suites' one rule (tests/helpers/closeness.ts). */
+export function allClose(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool {
+  for (let i = 0; i < n; i++) {
+    if (!isClose(<f64>load<f32>(a + (<usize>i << 2)), <f64>load<f32>(e + (<usize>i << 2)), rtol, atol)) return false;
+  }
+  return true;
 }

@@ -1,6 +1,7 @@
 // Comparing results with expected values: |actual - expected| <= atol + rtol * |expected|,
 // NaN matches NaN, infinities must match exactly. A failure names the worst element.
 import type { Tensor } from "../../src/index";
+import { isClose } from "./closeness";
 
 export interface Tolerance {
   rtol?: number;
@@ -34,19 +35,8 @@ export function worstMismatch(
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
-    let ok: boolean;
-    let error: number;
-    if (Number.isNaN(e)) {
-      ok = Number.isNaN(a);
-      error = ok ? 0 : Infinity;
-    } else if (!Number.isFinite(e)) {
-      ok = a === e;
-      error = ok ? 0 : Infinity;
-    } else {
-      error = Math.abs(a - e);
-      ok = error <= atol + rtol * Math.abs(e);
-      if (Number.isNaN(error)) error = Infinity;
-    }
+    const ok = isClose(a, e, rtol, atol);
+    const error = ok ? 0 : Number.isFinite(e) && Number.isFinite(a) ? Math.abs(a - e) : Infinity;
     if (!ok) {
       bad++;
       if (error > worstError) {
