@@ -78,7 +78,7 @@ export function unbatched(out: Tensor, added: boolean): Tensor {
 /** Throws a TypeError unless `t` is a live Tensor. */
 export function checkTensor(layer: string, arg: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor)) throw badType(layer, arg, "a Tensor", t);
-  if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor (shape ${shapeStr(t.shape)})`);
+  if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor`);
 }
 
 /** Throws a TypeError unless `t` has the dtype `dtype`. */

@@ -15,8 +15,8 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   const ctor = (value as object).constructor?.name;
   if (ctor === "Tensor") {
-    const t = value as { shape: readonly number[]; dtype: string };
-    return `a ${t.dtype} tensor of shape ${shapeStr(t.shape)}`;
+    const t = value as { shape: readonly number[]; dtype: string; isDisposed: boolean };
+    return t.isDisposed ? `a disposed ${t.dtype} tensor` : `a ${t.dtype} tensor of shape ${shapeStr(t.shape)}`;
   }
   return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
 }

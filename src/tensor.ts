@@ -21,10 +21,8 @@ export type NestedArray = number | NestedArray[];
 const CONSTRUCT = Symbol("Tensor.construct");
 
 export class Tensor {
-  /** Sizes of each dimension. */
-  readonly shape: readonly number[];
-  /** Element strides of each dimension within the heap block. */
-  readonly strides: readonly number[];
+  #shape: readonly number[];
+  #strides: readonly number[];
   /** Element offset of the first element within the heap block. */
   readonly offset: number;
   readonly dtype: DType;
@@ -42,8 +40,8 @@ export class Tensor {
     if (token !== CONSTRUCT) {
       throw new TypeError("Tensor: use tensor(), zeros(), ones(), ... to create tensors, not `new Tensor()`");
     }
-    this.shape = Object.freeze(shape.slice());
-    this.strides = Object.freeze(strides.slice());
+    this.#shape = Object.freeze(shape.slice());
+    this.#strides = Object.freeze(strides.slice());
     this.offset = offset;
     this.dtype = dtype;
     this.#storage = storage;
@@ -51,20 +49,35 @@ export class Tensor {
     track(this);
   }
 
+  /** Sizes of each dimension. Like every other use, reading it from a disposed tensor throws. */
+  get shape(): readonly number[] {
+    this.#live("Tensor.shape");
+    return this.#shape;
+  }
+
+  /** Element strides of each dimension within the heap block. */
+  get strides(): readonly number[] {
+    this.#live("Tensor.strides");
+    return this.#strides;
+  }
+
   get ndim(): number {
-    return this.shape.length;
+    this.#live("Tensor.ndim");
+    return this.#shape.length;
   }
 
   get numel(): number {
-    return numelOf(this.shape);
+    this.#live("Tensor.numel");
+    return numelOf(this.#shape);
   }
 
   /** `size()` is the shape; `size(dim)` one dimension (negative counts from the end). */
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number | number[] {
-    if (dim === undefined) return this.shape.slice();
-    return this.shape[normalizeDim("Tensor.size", "dim", dim, this.ndim)];
+    this.#live("Tensor.size");
+    if (dim === undefined) return this.#shape.slice();
+    return this.#shape[normalizeDim("Tensor.size", "dim", dim, this.#shape.length)];
   }
 
   get isDisposed(): boolean {
@@ -79,7 +92,7 @@ export class Tensor {
   /** @internal The heap block, for views. */
   #live(op: string): Storage {
     if (this.#storage === null) {
-      throw new TypeError(`${op}: the tensor (shape ${shapeStr(this.shape)}) was disposed and can no longer be used`);
+      throw new TypeError(`${op}: the tensor (shape ${shapeStr(this.#shape)}) was disposed and can no longer be used`);
     }
     return this.#storage;
   }
@@ -110,8 +123,12 @@ export class Tensor {
 
   /** A fresh typed array of the values in row-major order. */
   toArray(): Float32Array | Int32Array {
-    this.#live("Tensor.toArray");
-    const c = this.contiguous();
+    return this.#toArray("Tensor.toArray");
+  }
+
+  #toArray(op: string): Float32Array | Int32Array {
+    this.#live(op);
+    const c = this.#contiguous(op);
     try {
       return c.dtype === "int32" ? readI32(c.dataPtr, c.numel) : readF32(c.dataPtr, c.numel);
     } finally {
@@ -121,7 +138,7 @@ export class Tensor {
 
   /** The values as nested JS arrays (a plain number for a 0-d tensor). */
   toNested(): NestedArray {
-    const flat = this.toArray();
+    const flat = this.#toArray("Tensor.toNested");
     if (this.ndim === 0) return flat[0];
     let pos = 0;
     const build = (d: number): NestedArray[] => {
@@ -134,8 +151,9 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    this.#live("Tensor.item");
     if (this.numel !== 1) throw badValue("Tensor.item", "a tensor with", "one element", `${this.numel} elements (shape ${shapeStr(this.shape)})`);
-    return this.toArray()[0];
+    return this.#toArray("Tensor.item")[0];
   }
 
   toString(): string {
@@ -161,10 +179,14 @@ export class Tensor {
 
   /** Same data, new shape; a view when the tensor is contiguous, otherwise a copy. */
   reshape(...shape: (number | readonly number[])[]): Tensor {
-    this.#live("Tensor.reshape");
-    const target = inferShape("Tensor.reshape", flattenArgs(shape), this.numel, this.shape);
+    return this.#reshape("Tensor.reshape", flattenArgs(shape));
+  }
+
+  #reshape(op: string, shape: number[]): Tensor {
+    this.#live(op);
+    const target = inferShape(op, shape, this.numel, this.shape);
     if (this.isContiguous()) return this.viewOf(target, contiguousStrides(target), this.offset);
-    const c = this.contiguous();
+    const c = this.#contiguous(op);
     try {
       return c.viewOf(target, contiguousStrides(target), c.offset);
     } finally {
@@ -204,24 +226,27 @@ export class Tensor {
   /** Merges dimensions startDim..endDim into one. */
   flatten(startDim = 0, endDim = -1): Tensor {
     this.#live("Tensor.flatten");
-    if (this.ndim === 0) return this.reshape([1]);
+    if (this.ndim === 0) return this.#reshape("Tensor.flatten", [1]);
     const s = normalizeDim("Tensor.flatten", "startDim", startDim, this.ndim);
     const e = normalizeDim("Tensor.flatten", "endDim", endDim, this.ndim);
     if (s > e) throw badValue("Tensor.flatten", "startDim", `<= endDim (${e})`, s);
     const shape = [...this.shape.slice(0, s), numelOf(this.shape.slice(s, e + 1)), ...this.shape.slice(e + 1)];
-    return this.reshape(shape);
+    return this.#reshape("Tensor.flatten", shape);
   }
 
   /** Reorders dimensions: `permute(2, 0, 1)` or `permute([2, 0, 1])`. */
   permute(...dims: (number | readonly number[])[]): Tensor {
-    this.#live("Tensor.permute");
-    const order = flattenArgs(dims);
+    return this.#permute("Tensor.permute", flattenArgs(dims));
+  }
+
+  #permute(op: string, order: number[]): Tensor {
+    this.#live(op);
     if (order.length !== this.ndim) {
-      throw badValue("Tensor.permute", "dims", `${this.ndim} dimensions for shape ${shapeStr(this.shape)}`, order);
+      throw badValue(op, "dims", `${this.ndim} dimensions for shape ${shapeStr(this.shape)}`, order);
     }
-    const norm = order.map((d) => normalizeDim("Tensor.permute", "dims", d, this.ndim));
+    const norm = order.map((d) => normalizeDim(op, "dims", d, this.ndim));
     if (new Set(norm).size !== norm.length) {
-      throw badValue("Tensor.permute", "dims", `a permutation of 0..${this.ndim - 1}`, order);
+      throw badValue(op, "dims", `a permutation of 0..${this.ndim - 1}`, order);
     }
     return this.viewOf(
       norm.map((d) => this.shape[d]),
@@ -232,29 +257,38 @@ export class Tensor {
 
   /** Swaps two dimensions. */
   transpose(dim0: number, dim1: number): Tensor {
-    this.#live("Tensor.transpose");
-    const a = normalizeDim("Tensor.transpose", "dim0", dim0, this.ndim);
-    const b = normalizeDim("Tensor.transpose", "dim1", dim1, this.ndim);
+    return this.#transpose("Tensor.transpose", dim0, dim1);
+  }
+
+  #transpose(op: string, dim0: number, dim1: number): Tensor {
+    this.#live(op);
+    const a = normalizeDim(op, "dim0", dim0, this.ndim);
+    const b = normalizeDim(op, "dim1", dim1, this.ndim);
     const order = this.shape.map((_, i) => i);
     order[a] = b;
     order[b] = a;
-    return this.permute(order);
+    return this.#permute(op, order);
   }
 
   /** Transpose of a tensor with at most 2 dimensions. */
   t(): Tensor {
+    this.#live("Tensor.t");
     if (this.ndim > 2) throw badValue("Tensor.t", "a tensor with", "at most 2 dimensions", `shape ${shapeStr(this.shape)}`);
-    return this.ndim < 2 ? this.viewOf(this.shape, this.strides, this.offset) : this.transpose(0, 1);
+    return this.ndim < 2 ? this.viewOf(this.shape, this.strides, this.offset) : this.#transpose("Tensor.t", 0, 1);
   }
 
   /** Elements `start`, `start+step`, ... before `end` along `dim` (Python slicing: negatives count from the end, bounds are clamped). */
   slice(dim: number, start = 0, end?: number, step = 1): Tensor {
-    this.#live("Tensor.slice");
-    const d = normalizeDim("Tensor.slice", "dim", dim, this.ndim);
-    if (!Number.isInteger(step) || step < 1) throw badValue("Tensor.slice", "step", "a positive integer", step);
+    return this.#slice("Tensor.slice", dim, start, end, step);
+  }
+
+  #slice(op: string, dim: number, start: number, end: number | undefined, step: number): Tensor {
+    this.#live(op);
+    const d = normalizeDim(op, "dim", dim, this.ndim);
+    if (!Number.isInteger(step) || step < 1) throw badValue(op, "step", "a positive integer", step);
     const size = this.shape[d];
     const clamp = (v: number, name: string) => {
-      if (!Number.isInteger(v)) throw badValue("Tensor.slice", name, "an integer", v);
+      if (!Number.isInteger(v)) throw badValue(op, name, "an integer", v);
       return Math.min(Math.max(v < 0 ? v + size : v, 0), size);
     };
     const s = clamp(start, "start");
@@ -268,6 +302,7 @@ export class Tensor {
 
   /** `length` elements from `start` along `dim`. */
   narrow(dim: number, start: number, length: number): Tensor {
+    this.#live("Tensor.narrow");
     const d = normalizeDim("Tensor.narrow", "dim", dim, this.ndim);
     const size = this.shape[d];
     const s = start < 0 ? start + size : start;
@@ -275,7 +310,7 @@ export class Tensor {
     if (!Number.isInteger(length) || length < 0 || s + length > size) {
       throw badValue("Tensor.narrow", "length", `in [0, ${size - s}]`, length);
     }
-    return this.slice(d, s, s + length);
+    return this.#slice("Tensor.narrow", d, s, s + length, 1);
   }
 
   /** The sub-tensor at `index` along `dim`, without that dimension (`x[:, i]` in Python). */
@@ -296,14 +331,22 @@ export class Tensor {
 
   /** This tensor if it is contiguous, otherwise a contiguous copy. */
   contiguous(): Tensor {
-    this.#live("Tensor.contiguous");
-    return this.isContiguous() ? this : this.clone();
+    return this.#contiguous("Tensor.contiguous");
+  }
+
+  #contiguous(op: string): Tensor {
+    this.#live(op);
+    return this.isContiguous() ? this : this.#clone(op);
   }
 
   /** A contiguous copy with its own heap block. */
   clone(): Tensor {
-    this.#live("Tensor.clone");
-    const out = emptyTensor(this.shape, this.dtype, "Tensor.clone");
+    return this.#clone("Tensor.clone");
+  }
+
+  #clone(op: string): Tensor {
+    this.#live(op);
+    const out = emptyTensor(this.shape, this.dtype, op);
     if (this.isContiguous()) wasm().copy_32(out.dataPtr, this.dataPtr, this.numel);
     else copyView(out, this);
     return out;
