@@ -4,7 +4,7 @@
 // freed when the last tensor using it is disposed. Kernels read contiguous buffers, so
 // functions call `contiguous()` on their inputs, which copies only strided views.
 
-import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
+import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
 import { heapSize, readF32, readI32, wasm, writeF32, writeI32, writeParams } from "./wasm";
 
@@ -618,3 +618,7 @@ function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
   return `${bytes} bytes`;
 }
+
+// Brands every tensor with this copy of the package, so a tensor from a second copy loaded
+// in the same process is named as such in error messages (see errors.ts).
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: THIS_COPY });
