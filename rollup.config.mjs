@@ -5,11 +5,12 @@
 // - node-esm/*.js: Node's `import` of the package, thin ESM wrappers over the CommonJS
 //   build, so `import` and `require` in one process share one module and one Wasm instance;
 // - types: *.d.ts (ESM) and *.d.cts (CommonJS) for every entry;
-// - wasm-nn.wasm, and wasm-inline.js / .cjs (the same bytes as base64 text, for the inline
-//   entry and for CommonJS bundles that have no .wasm beside them).
+// - wasm-nn.wasm, and wasm-inline.js / .cjs (the same bytes gzipped, as base64 text, for
+//   the inline entry and for CommonJS bundles that have no .wasm beside them).
 // No source maps: the output is unminified, commented JavaScript that reads as it runs.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { constants, gzipSync } from "node:zlib";
 import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
 
@@ -36,12 +37,20 @@ const cjsVariants = {
   },
 };
 
+// The first build starts from an empty dist/ (no stale files from older layouts get packed).
+const cleanDist = {
+  name: "clean-dist",
+  buildStart() {
+    rmSync("dist", { recursive: true, force: true });
+  },
+};
+
 const emitWasm = {
   name: "emit-wasm",
   generateBundle() {
     const bytes = readFileSync(WASM);
-    const base64 = bytes.toString("base64");
-    const note = "// The wasm-nn kernels (wasm-nn.wasm) as base64 text, for builds without asset handling.\n";
+    const base64 = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).toString("base64");
+    const note = "// The wasm-nn kernels (wasm-nn.wasm), gzipped, as base64 text: for builds without asset handling.\n";
     this.emitFile({ type: "asset", fileName: "wasm-nn.wasm", source: bytes });
     this.emitFile({ type: "asset", fileName: "wasm-inline.js", source: `${note}export default "${base64}";\n` });
     this.emitFile({ type: "asset", fileName: "wasm-inline.cjs", source: `${note}module.exports = "${base64}";\n` });
@@ -97,7 +106,7 @@ export default [
     output: { dir: "dist", format: "es", chunkFileNames: "[name].js", manualChunks },
     makeAbsoluteExternalsRelative: false,
     external,
-    plugins: [keepExternal("es"), ts(), emitWasm],
+    plugins: [cleanDist, keepExternal("es"), ts(), emitWasm],
   },
   {
     input: { index: "src/index.ts", node: "src/node/index.ts", inline: "src/inline.ts", edge: "src/edge.ts" },

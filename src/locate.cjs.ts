@@ -4,7 +4,7 @@
 // `wasm-inline.cjs` instead: a plain `require` of a relative file, which every bundler
 // follows, and which Node only loads when the file is missing.
 import type { WasmSource } from "./wasm";
-import { fromBase64 } from "./base64";
+import { inlinedWasm } from "./base64";
 
 declare const __dirname: string | undefined;
 declare const require: (id: string) => unknown;
@@ -22,6 +22,6 @@ export async function defaultSource(): Promise<WasmSource> {
   }
 }
 
-function inlined(): Uint8Array {
-  return fromBase64(require("./wasm-inline.cjs") as string);
+function inlined(): Promise<ArrayBuffer> {
+  return inlinedWasm(require("./wasm-inline.cjs") as string);
 }

@@ -36,21 +36,25 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
 
 /** Decodes PNG or JPEG bytes (recognised by their signature) to RGBA. */
 export function decodeImage(bytes: Uint8Array | ArrayBuffer): DecodedImage {
+  return decode("decodeImage", bytes);
+}
+
+function decode(fn: string, bytes: Uint8Array | ArrayBuffer): DecodedImage {
   const buf = Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
   if (startsWith(buf, PNG_SIGNATURE)) {
-    const png = codec("decodeImage", "pngjs", requirePng).PNG.sync.read(buf);
+    const png = codec(fn, "pngjs", requirePng).PNG.sync.read(buf);
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height, channels: 4 };
   }
   if (startsWith(buf, JPEG_SIGNATURE)) {
-    const img = codec("decodeImage", "jpeg-js", requireJpeg).decode(buf, { useTArray: true, formatAsRGBA: true });
+    const img = codec(fn, "jpeg-js", requireJpeg).decode(buf, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height, channels: 4 };
   }
-  throw rangeError("decodeImage", "expected PNG or JPEG bytes, got an unrecognised signature");
+  throw rangeError(fn, "expected PNG or JPEG bytes, got an unrecognised signature");
 }
 
 /** Reads a PNG or JPEG file to RGBA pixels; pass the result to `image.toTensor`. */
 export async function readImage(path: string | URL): Promise<DecodedImage> {
-  return decodeImage(await readFile(path));
+  return decode("readImage", await readFile(path));
 }
 
 /** RGBA bytes from any ImageLike (1 to 4 channels, 8-bit or float in [0, 1]). */

@@ -1,7 +1,7 @@
 // The packed tarball itself: what is in it, its types under every TypeScript module
 // resolution (checked with the repository's tsc against the installed package), and the
 // two package linters, publint and @arethetypeswrong/cli.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, consumer, run, stage } from "./helpers";
