@@ -5,6 +5,8 @@ export default defineConfig({
     // as-pect's specs (assembly/__tests__/*.spec.ts) are not vitest files.
     include: ["tests/**/*.test.ts"],
     setupFiles: ["tests/helpers/setup.ts"],
+    // Packs the package once per run for the consumer projects of tests/bundlers/.
+    globalSetup: ["tests/bundlers/setup.ts"],
     environment: "node",
     testTimeout: 60_000,
   },

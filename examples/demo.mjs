@@ -22,7 +22,7 @@ console.log(`wasm-nn ready (SIMD ${info.simd}, relaxed SIMD ${info.relaxedSimd},
 
 // ================================= load img ==================================
 const img = await readImage(args.image);
-const imgTensor = image.toTensor(img).unsqueeze(0); // C*H*W to B*C*H*W
+const imgTensor = tidy(() => image.toTensor(img).unsqueeze(0)); // C*H*W to B*C*H*W (tidy frees the [C,H,W] base)
 
 // ========================= create convolution layer ==========================
 manualSeed(1);

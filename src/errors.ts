@@ -5,6 +5,14 @@ export function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }
 
+/**
+ * Marks tensors (on Tensor.prototype) with this copy of the package. A tensor carrying a
+ * different mark comes from a second copy loaded in the same process (two versions, or a
+ * bundle plus node_modules): it cannot be used here, and error messages say so.
+ */
+export const TENSOR_BRAND = Symbol.for("wasm-nn.tensor");
+export const THIS_COPY: object = Object.freeze({ package: "wasm-nn" });
+
 /** A short, readable rendering of any user-supplied value for "got ..." parts of messages. */
 export function describe(value: unknown): string {
   if (value === undefined) return "undefined";
@@ -13,6 +21,16 @@ export function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length}` : `[${value.map(describe).join(",")}]`;
   if (typeof value === "function") return "a function";
+  const brand = (value as { [TENSOR_BRAND]?: unknown })[TENSOR_BRAND];
+  if (brand !== undefined && brand !== THIS_COPY) {
+    const t = value as { shape?: readonly number[]; dtype?: string; isDisposed?: boolean };
+    const shape = t.isDisposed ? "(disposed)" : `of shape ${shapeStr(t.shape ?? [])}`;
+    return (
+      `a ${t.dtype} tensor ${shape} from another copy of wasm-nn ` +
+      "(two copies of the package are loaded in this process, e.g. two versions, or a bundle and " +
+      "node_modules; each has its own Wasm memory, so tensors cannot move between them: load one copy)"
+    );
+  }
   const ctor = (value as object).constructor?.name;
   if (ctor === "Tensor") {
     const t = value as { shape: readonly number[]; dtype: string; isDisposed: boolean };

@@ -1,5 +1,6 @@
 // Default entry (Node, Deno, browsers, bundlers): the .wasm file sits beside this module.
-import { type ReadyInfo, type WasmSource, initialize } from "./wasm";
+import { defaultLocation, defaultSource } from "./locate";
+import { type ReadyInfo, type WasmSource, compile, initialize } from "./wasm";
 
 export * from "./api";
 
@@ -10,5 +11,23 @@ export * from "./api";
  * Idempotent: later calls resolve to the first result.
  */
 export function ready(source?: WasmSource): Promise<ReadyInfo> {
-  return initialize(source ?? (() => new URL("./wasm-nn.wasm", import.meta.url)));
+  return initialize(source ?? loadDefault);
+}
+
+async function loadDefault(): Promise<WebAssembly.Module> {
+  let where = defaultLocation;
+  try {
+    const source = await defaultSource();
+    if (source instanceof URL) where = source.href;
+    return await compile(source);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new Error(
+      `ready: could not load ${where} (${reason}). A bundler that does not copy ` +
+        '`new URL("./wasm-nn.wasm", import.meta.url)` assets (esbuild, Rollup without a plugin) ' +
+        'needs `import ... from "wasm-nn/inline"` (the Wasm inside the JavaScript), or serve ' +
+        "node_modules/wasm-nn/dist/wasm-nn.wasm yourself and call ready(itsUrl).",
+      { cause: e },
+    );
+  }
 }

@@ -6,7 +6,7 @@
 
 import { checkDtype, checkTensor, normalizeDim } from "./args";
 import { copyView, writeValues } from "./copy";
-import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
+import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
 import { contiguousStrides, flattenArgs, inferShape, numelOf, sameShape } from "./shape";
 import { BYTES_PER_ELEMENT, type Storage, allocate, attach, detach } from "./storage";
@@ -444,6 +444,10 @@ export function emptyTensor(shape: readonly number[], dtype: DType = "float32", 
   const storage = allocate(layer, shape, numelOf(shape), dtype);
   return new Tensor(CONSTRUCT, storage, shape, contiguousStrides(shape), 0, dtype);
 }
+
+// Brands every tensor with this copy of the package, so a tensor from a second copy loaded
+// in the same process is named as such in error messages (see errors.ts).
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: THIS_COPY });
 
 // Moved to their own modules; re-exported until every importer is updated.
 export { copyStrided, copyView, writeValues } from "./copy";

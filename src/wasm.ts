@@ -43,13 +43,13 @@ export function wasm(): Kernels {
 
 
 /** Compiles and instantiates the module once; later calls return the first result. */
-export function initialize(source: WasmSource | (() => WasmSource)): Promise<ReadyInfo> {
+export function initialize(source: WasmSource | (() => WasmSource | Promise<WasmSource>)): Promise<ReadyInfo> {
   if (pending === null) {
     pending = (async () => {
       if (!WebAssembly.validate(SIMD_PROBE)) {
         throw new Error("wasm-nn needs WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+, Deno 1.9+)");
       }
-      const module = await compile(typeof source === "function" ? source() : source);
+      const module = await compile(typeof source === "function" ? await source() : source);
       kernels = await instantiate(module, { env: {} });
       info = { simd: true, relaxedSimd: false, threads: 1 };
       return info;
@@ -62,7 +62,8 @@ export function initialize(source: WasmSource | (() => WasmSource)): Promise<Rea
   return pending;
 }
 
-async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+/** Compiles any accepted source to a module (the entries use it for their default lookup). */
+export async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
   if (typeof source === "string" || source instanceof URL) {

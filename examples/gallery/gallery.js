@@ -41,7 +41,15 @@ function caption(el, text, isError = false) {
   el.classList.toggle("error", isError);
 }
 
-/** Runs a panel's render inside tidy(); a thrown argument error is shown in the panel. */
+/** Blanks a panel's outputs (every canvas but the input's, every caption but the input's). */
+function clearOutputs(panel) {
+  const canvases = [...panel.querySelectorAll("canvas")];
+  for (const canvas of canvases.slice(canvases.length > 1 ? 1 : 0)) canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  const captions = [...panel.querySelectorAll("figcaption, .caption")];
+  for (const el of captions.slice(captions.length > 1 ? 1 : 0)) caption(el, "");
+}
+
+/** Runs a panel's render inside tidy(); a thrown argument error replaces the panel's output. */
 function renderPanel(name, render) {
   const panel = $(`[data-panel="${name}"]`);
   const captions = panel.querySelectorAll("figcaption, .caption");
@@ -49,6 +57,7 @@ function renderPanel(name, render) {
     tidy(() => render(panel));
   } catch (e) {
     if (!(e instanceof RangeError || e instanceof TypeError)) throw e;
+    clearOutputs(panel);
     caption(captions[captions.length - 1], e.message, true);
     report[name] = { error: e.message };
   }
@@ -144,11 +153,23 @@ function unpoolPanel() {
     const [inCap, poolCap, unpoolCap] = panel.querySelectorAll("figcaption");
     show(inCanvas, source.select(0, 0));
     show(poolCanvas, pooled.select(0, 0));
-    show(unpoolCanvas, restored.select(0, 0));
+    // The unpooled output is zero except at the kept maxima (1 pixel in kernel² per
+    // channel): shown whole it reads as a black square. Show its centre instead, at most
+    // 64 x 64 pixels, enlarged with square pixels and scaled min-max so the maxima stand out.
+    const [, , H, W] = restored.shape;
+    const side = Math.min(64, H, W);
+    const top = Math.floor((H - side) / 2);
+    const left = Math.floor((W - side) / 2);
+    show(unpoolCanvas, restored.select(0, 0).narrow(1, top, side).narrow(2, left, side), "minmax");
+    unpoolCanvas.style.imageRendering = "pixelated";
     caption(inCap, `input ${shape(source)}`);
     caption(poolCap, `maxPool2d ${shape(pooled)} + indices · ${msPool.toFixed(1)} ms`);
-    caption(unpoolCap, `maxUnpool2d ${shape(restored)} · ${msUnpool.toFixed(1)} ms`);
-    report.unpool = { input: pooled.shape, output: restored.shape, ms: msUnpool };
+    caption(
+      unpoolCap,
+      `maxUnpool2d ${shape(restored)} · ${msUnpool.toFixed(1)} ms — each maximum back in its place, zeros elsewhere ` +
+        `(1 pixel in ${kernel * kernel}); centre ${side}×${side} shown enlarged, min-max scaled`,
+    );
+    report.unpool = { input: pooled.shape, output: restored.shape, ms: msUnpool, shown: [side, side] };
   });
 }
 
@@ -258,17 +279,61 @@ function wireControls() {
   });
 }
 
+// ---------------------------------------------------------------- tabs (narrow screens)
+
+/** On narrow screens one layer panel shows at a time, chosen in the tab bar. */
+function wireTabs() {
+  const nav = $("#tabs");
+  const panels = [...document.querySelectorAll("[data-panel]")];
+  const select = (name) => {
+    for (const p of panels) p.classList.toggle("active", p.dataset.panel === name);
+    for (const b of nav.querySelectorAll("button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  };
+  for (const p of panels) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.role = "tab";
+    button.dataset.tab = p.dataset.panel;
+    button.textContent = p.dataset.title;
+    button.addEventListener("click", () => select(p.dataset.panel));
+    nav.append(button);
+  }
+  select(panels[0].dataset.panel);
+}
+
+// ---------------------------------------------------------------- offline + updates
+
+/**
+ * Registers the service worker under the current build's name (build.json, fetched from
+ * the network first). A new build means a new worker URL, so the browser installs it
+ * with a fresh cache; when it takes over a page that an older build was serving, the
+ * page reloads once to show the new build.
+ */
+async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return null;
+  try {
+    const { build } = await (await fetch(new URL("./build.json", import.meta.url), { cache: "no-store" })).json();
+    const previous = navigator.serviceWorker.controller;
+    if (previous && !previous.scriptURL.endsWith(`build=${build}`)) {
+      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+    }
+    await navigator.serviceWorker.register(new URL(`./sw.js?build=${encodeURIComponent(build)}`, import.meta.url));
+    return build;
+  } catch {
+    return null; // no offline copy; the page itself works
+  }
+}
+
 async function main() {
   const info = await ready();
   const isolated = globalThis.crossOriginIsolated ? "cross-origin isolated" : "not cross-origin isolated";
   $("#features").textContent =
     `Wasm SIMD: ${info.simd ? "in use" : "off"} · relaxed SIMD (FMA): ${info.relaxedSimd ? "in use" : "not used"} · threads: ${info.threads} (${isolated})`;
   wireControls();
+  wireTabs();
   await useSample();
-  if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
-    await navigator.serviceWorker.register(new URL("./sw.js", import.meta.url)).catch(() => {});
-  }
-  return { info, panels: report, liveTensors: memory().tensors };
+  const build = await registerServiceWorker();
+  return { info, panels: report, liveTensors: memory().tensors, build };
 }
 
 main().then(

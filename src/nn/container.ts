@@ -30,9 +30,11 @@ function indexOf(layer: string, index: unknown, length: number): number {
 /**
  * Runs its modules in order, each on the previous one's output. Intermediate tensors are
  * disposed as soon as the next module has consumed them; the input and the final output
- * are the caller's.
+ * are the caller's. `forward` returns a Tensor; when the last module returns something
+ * else (e.g. `[values, indices]` from a pool with `returnIndices`), name it:
+ * `new nn.Sequential<[Tensor, Tensor]>(...)`.
  */
-export class Sequential extends Module {
+export class Sequential<Out = Tensor> extends Module {
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m, i) => this.registerModule(String(i), checkModule("Sequential", i, m)));
@@ -59,7 +61,7 @@ export class Sequential extends Module {
     return this.children()[Symbol.iterator]();
   }
 
-  forward(input: unknown): unknown {
+  forward(input: Tensor): Out {
     let current: unknown = input;
     try {
       for (const m of this.children()) {
@@ -71,7 +73,7 @@ export class Sequential extends Module {
       if (current !== input && isTensor(current)) current.dispose();
       throw e;
     }
-    return current;
+    return current as Out;
   }
 }
 

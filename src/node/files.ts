@@ -1,11 +1,23 @@
-// Reading and writing PNG and JPEG files in Node, with the pngjs and jpeg-js decoders.
+// Reading and writing PNG and JPEG files in Node, with the pngjs and jpeg-js codecs
+// (optional peer dependencies: installed by the user, loaded on first use).
 // Kept out of the core entry so browsers and edge runtimes never load Node modules.
 
 import { readFile, writeFile } from "node:fs/promises";
-import jpeg from "jpeg-js";
-import pngjs from "pngjs";
 import { badType, badValue, rangeError } from "../errors";
 import type { ImageLike } from "../image";
+import { requireJpeg, requirePng } from "./codecs";
+
+/** The codec, or an error naming the function, the package and the command to install it. */
+function codec<T>(fn: string, pkg: "pngjs" | "jpeg-js", load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    const code = (e as { code?: string } | null)?.code;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_MODULE_NOT_FOUND") throw e;
+    const what = pkg === "pngjs" ? "PNG" : "JPEG";
+    throw new Error(`${fn}: ${what} files need the optional package ${pkg}, which is not installed: run \`npm install ${pkg}\``, { cause: e });
+  }
+}
 
 /** Decoded pixels: RGBA bytes, row-major. */
 export interface DecodedImage {
@@ -24,21 +36,25 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
 
 /** Decodes PNG or JPEG bytes (recognised by their signature) to RGBA. */
 export function decodeImage(bytes: Uint8Array | ArrayBuffer): DecodedImage {
+  return decode("decodeImage", bytes);
+}
+
+function decode(fn: string, bytes: Uint8Array | ArrayBuffer): DecodedImage {
   const buf = Buffer.from(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
   if (startsWith(buf, PNG_SIGNATURE)) {
-    const png = pngjs.PNG.sync.read(buf);
+    const png = codec(fn, "pngjs", requirePng).PNG.sync.read(buf);
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height, channels: 4 };
   }
   if (startsWith(buf, JPEG_SIGNATURE)) {
-    const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true });
+    const img = codec(fn, "jpeg-js", requireJpeg).decode(buf, { useTArray: true, formatAsRGBA: true });
     return { data: img.data, width: img.width, height: img.height, channels: 4 };
   }
-  throw rangeError("decodeImage", "expected PNG or JPEG bytes, got an unrecognised signature");
+  throw rangeError(fn, "expected PNG or JPEG bytes, got an unrecognised signature");
 }
 
 /** Reads a PNG or JPEG file to RGBA pixels; pass the result to `image.toTensor`. */
 export async function readImage(path: string | URL): Promise<DecodedImage> {
-  return decodeImage(await readFile(path));
+  return decode("readImage", await readFile(path));
 }
 
 /** RGBA bytes from any ImageLike (1 to 4 channels, 8-bit or float in [0, 1]). */
@@ -65,16 +81,18 @@ function toRgba(layer: string, img: ImageLike): Uint8Array {
 
 /** Encodes an image (e.g. from `image.toImageData`) as PNG bytes. */
 export function encodePng(img: ImageLike): Uint8Array {
-  const png = new pngjs.PNG({ width: img.width, height: img.height });
-  png.data = Buffer.from(toRgba("encodePng", img));
-  return new Uint8Array(pngjs.PNG.sync.write(png));
+  const rgba = toRgba("encodePng", img);
+  const { PNG } = codec("encodePng", "pngjs", requirePng);
+  const png = new PNG({ width: img.width, height: img.height });
+  png.data = Buffer.from(rgba);
+  return new Uint8Array(PNG.sync.write(png));
 }
 
 /** Encodes an image as JPEG bytes (quality 1-100, default 90). */
 export function encodeJpeg(img: ImageLike, { quality = 90 }: { quality?: number } = {}): Uint8Array {
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw badValue("encodeJpeg", "quality", "an integer in [1, 100]", quality);
   const rgba = toRgba("encodeJpeg", img);
-  const out = jpeg.encode({ data: rgba, width: img.width, height: img.height }, quality);
+  const out = codec("encodeJpeg", "jpeg-js", requireJpeg).encode({ data: rgba, width: img.width, height: img.height }, quality);
   return new Uint8Array(out.data);
 }
 

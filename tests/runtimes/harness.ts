@@ -20,7 +20,7 @@ const run = promisify(execFile);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ];
 
 function parseLastLine(stdout: string): unknown {
