@@ -13,3 +13,4 @@ export * as init from "./init";
 export * as image from "./image";
 export type { ImageLike, ImageDataLike, ToTensorOptions, ToImageDataOptions } from "./image";
 export { loadSafetensors, saveSafetensors, type SaveSafetensorsOptions } from "./safetensors";
+export { NotReadyError } from "./errors";

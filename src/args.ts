@@ -17,22 +17,75 @@ export function tuple(layer: string, arg: string, value: unknown, n: number, min
   return out as number[];
 }
 
-/** Rejects option names the layer does not know, so `{padding_mode: ...}` is not silently ignored. */
+/**
+ * Checks an options object against the keys the function knows: anything but a plain
+ * object (or undefined/null for "no options") is a TypeError, and so is an unknown key,
+ * named with the known keys and the closest one (`{padding_mode}` -> paddingMode,
+ * `{strictt}` -> strict), so a misspelt option is never silently ignored.
+ */
 export function checkOptions(layer: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (options === undefined || options === null) return {};
-  if (typeof options !== "object" || Array.isArray(options)) throw badType(layer, "options", "an options object", options);
+  if (typeof options !== "object" || Array.isArray(options) || ArrayBuffer.isView(options) || isTensorLike(options)) {
+    throw badType(layer, "options", "an options object", options);
+  }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-      const hint = camel !== key && allowed.includes(camel) ? ` (did you mean ${camel}?)` : "";
-      throw typeError(layer, `unknown option ${JSON.stringify(key)}${hint}; options are ${allowed.join(", ")}`);
+      const near = closest(key, allowed);
+      const hint = near === null ? "" : ` (did you mean ${near}?)`;
+      const known = allowed.length === 0 ? "it takes no options" : `options are ${allowed.join(", ")}`;
+      throw typeError(layer, `unknown option ${JSON.stringify(key)}${hint}; ${known}`);
     }
   }
   return options as Record<string, unknown>;
 }
 
+/** `options[key]`, or `fallback` when it is absent (undefined), otherwise checked by `check`. */
+export function optionOr<T>(layer: string, options: Record<string, unknown>, key: string, fallback: T, check: (layer: string, arg: string, v: unknown) => T): T {
+  const v = options[key];
+  return v === undefined ? fallback : check(layer, key, v);
+}
+
+function isTensorLike(v: object): boolean {
+  return v instanceof Tensor;
+}
+
+/** The known key closest to `key`: its camelCase form, or one within half its length in edits. */
+function closest(key: string, allowed: readonly string[]): string | null {
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (camel !== key && allowed.includes(camel)) return camel;
+  let best: string | null = null;
+  let bestDistance = Math.floor(key.length / 2) + 1;
+  for (const candidate of allowed) {
+    const d = editDistance(camel.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
 export function checkBoolean(layer: string, arg: string, value: unknown): boolean {
   if (typeof value !== "boolean") throw badType(layer, arg, "true or false", value);
+  return value;
+}
+
+/** Any number, infinities included, but not NaN. */
+export function checkNumber(layer: string, arg: string, value: unknown): number {
+  if (typeof value !== "number" || Number.isNaN(value)) throw badType(layer, arg, "a number", value);
   return value;
 }
 
@@ -79,6 +132,12 @@ export function unbatched(out: Tensor, added: boolean): Tensor {
 export function checkTensor(layer: string, arg: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor)) throw badType(layer, arg, "a Tensor", t);
   if (t.isDisposed) throw typeError(layer, `${arg} is a disposed tensor`);
+}
+
+/** A dtype name the library supports: "float32" or "int32". */
+export function checkDtypeName(layer: string, arg: string, value: unknown): DType {
+  if (value !== "float32" && value !== "int32") throw badValue(layer, arg, `"float32" or "int32"`, value);
+  return value;
 }
 
 /** Throws a TypeError unless `t` has the dtype `dtype`. */

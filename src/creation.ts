@@ -1,7 +1,7 @@
 // Tensor creation: from JS data, constants, ranges and random draws.
 
 import { flattenArgs, numelOf } from "./shape";
-import { checkShape } from "./args";
+import { checkDtypeName, checkOptions, checkShape, optionOr } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
 import { fillNormal, fillUniform } from "./random";
 import { type DType, type NestedArray, type Tensor, emptyTensor } from "./tensor";
@@ -18,9 +18,8 @@ export interface TensorOptions {
  * A tensor from a typed array, a plain array or nested arrays (shape inferred from the
  * nesting unless given). Values are copied into the Wasm heap.
  */
-export function tensor(data: TensorData | number, shape?: readonly number[], options: TensorOptions = {}): Tensor {
-  const dtype = options.dtype ?? (data instanceof Int32Array ? "int32" : "float32");
-  if (dtype !== "float32" && dtype !== "int32") throw badValue("tensor", "dtype", `"float32" or "int32"`, dtype);
+export function tensor(data: TensorData | number, shape?: readonly number[] | null, options: TensorOptions = {}): Tensor {
+  const dtype = optionOr("tensor", checkOptions("tensor", options, ["dtype"]), "dtype", data instanceof Int32Array ? "int32" : "float32", checkDtypeName);
   let flat: ArrayLike<number>;
   let inferred: number[];
   if (typeof data === "number") {
@@ -38,7 +37,7 @@ export function tensor(data: TensorData | number, shape?: readonly number[], opt
     throw badType("tensor", "data", "a typed array, an array or nested arrays of numbers", data);
   }
   let finalShape = inferred;
-  if (shape !== undefined) {
+  if (shape !== undefined && shape !== null) {
     finalShape = checkShape("tensor", "shape", shape);
     if (numelOf(finalShape) !== flat.length) {
       throw rangeError("tensor", `expected ${numelOf(finalShape)} values for shape ${shapeStr(finalShape)}, got ${flat.length}`);
@@ -107,7 +106,9 @@ export function ones(...shape: ShapeArgs): Tensor {
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
   const s = checkShape("full", "shape", shape);
   if (typeof value !== "number") throw badType("full", "value", "a number", value);
-  return filled("full", s, value, options.dtype ?? "float32");
+  const dtype = optionOr("full", checkOptions("full", options, ["dtype"]), "dtype", "float32", checkDtypeName);
+  if (dtype === "int32" && !Number.isInteger(value)) throw badValue("full", "value", "an integer for an int32 tensor", value);
+  return filled("full", s, value, dtype);
 }
 
 function filled(layer: string, shape: number[], value: number, dtype: DType): Tensor {

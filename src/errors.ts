@@ -56,3 +56,15 @@ export function badValue(layer: string, arg: string, expected: string, actual: u
 export function badType(layer: string, arg: string, expected: string, actual: unknown): TypeError {
   return typeError(layer, `expected ${arg} ${expected}, got ${describe(actual)}`);
 }
+
+/**
+ * Thrown by every function that needs the Wasm kernels when `ready()` has not resolved
+ * yet. It is a TypeError (a call made in the wrong state), named "NotReadyError" so it
+ * can be told apart: `e instanceof NotReadyError` or `e.name === "NotReadyError"`.
+ */
+export class NotReadyError extends TypeError {
+  constructor() {
+    super("wasm-nn is not ready: call `await ready()` once (it loads the Wasm kernels) before creating or using tensors and layers");
+    this.name = "NotReadyError";
+  }
+}

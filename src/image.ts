@@ -1,6 +1,6 @@
 // Images in and out: torchvision's ToTensor, and the way back to displayable pixels.
 
-import { checkChoice, checkDtype, checkOptions, checkTensor } from "./args";
+import { checkBoolean, checkChoice, checkDtype, checkOptions, checkTensor, optionOr } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
 import { type Tensor, emptyTensor } from "./tensor";
 import { writeF32 } from "./wasm";
@@ -41,7 +41,7 @@ export interface ToImageDataOptions {
  */
 export function toTensor(img: ImageLike, options: ToTensorOptions = {}): Tensor {
   const layer = "image.toTensor";
-  const { alpha = false } = checkOptions(layer, options, ["alpha"]) as ToTensorOptions;
+  const alpha = optionOr(layer, checkOptions(layer, options, ["alpha"]), "alpha", false, checkBoolean);
   if (img === null || typeof img !== "object" || !img.data || typeof (img.data as ArrayLike<number>).length !== "number") {
     throw badType(layer, "img", "an object with data, width and height (an ImageData, a decoded image)", img);
   }

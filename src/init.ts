@@ -3,9 +3,9 @@
 // seeded Wasm generator (manualSeed), so they are reproducible in every runtime but are
 // not PyTorch's own stream.
 
-import { writeValues } from "./copy";
-import { checkDtype, checkTensor } from "./args";
-import { badType, badValue, rangeError, shapeStr } from "./errors";
+import { checkDtype, checkFiniteNumber, checkNumber, checkOptions, checkPositiveInt, checkShape, checkTensor, optionOr } from "./args";
+import { copyView, writeValues } from "./copy";
+import { badValue, rangeError, shapeStr } from "./errors";
 import { fillNormal, fillTruncNormal, fillUniform } from "./random";
 import { type Tensor, emptyTensor } from "./tensor";
 
@@ -27,7 +27,11 @@ const LINEAR_LIKE = new Set([
  * for leaky_relu (param = negative slope, default 0.01), 3/4 for selu.
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  if (LINEAR_LIKE.has(nonlinearity)) return 1;
+  return gainOf("init.calculateGain", "nonlinearity", nonlinearity, "param", param);
+}
+
+function gainOf(layer: string, arg: string, nonlinearity: unknown, paramArg: string, param: unknown): number {
+  if (typeof nonlinearity === "string" && LINEAR_LIKE.has(nonlinearity)) return 1;
   switch (nonlinearity) {
     case "tanh":
       return 5 / 3;
@@ -35,16 +39,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.SQRT2;
     case "leaky_relu":
     case "leakyRelu": {
-      const slope = param ?? 0.01;
-      if (typeof slope !== "number" || !Number.isFinite(slope)) {
-        throw badType("init.calculateGain", "param", "a number (the negative slope)", param);
-      }
+      const slope = param === undefined ? 0.01 : checkFiniteNumber(layer, paramArg, param);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case "selu":
       return 3 / 4;
     default:
-      throw badValue("init.calculateGain", "nonlinearity", `one of linear, conv1d..3d, conv_transpose1d..3d, sigmoid, tanh, relu, leaky_relu, selu`, nonlinearity);
+      throw badValue(layer, arg, `one of linear, conv1d..3d, conv_transpose1d..3d, sigmoid, tanh, relu, leaky_relu, selu`, nonlinearity);
   }
 }
 
@@ -53,26 +54,30 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * and fanOut = out * prod(kernel) (PyTorch's _calculate_fan_in_and_fan_out).
  */
 export function calculateFanInAndFanOut(t: Tensor | readonly number[]): [number, number] {
-  const shape = Array.isArray(t) ? (t as readonly number[]) : (t as Tensor).shape;
+  const layer = "init.calculateFanInAndFanOut";
+  if (Array.isArray(t)) return fansOf(layer, checkShape(layer, "shape", t));
+  checkTensor(layer, "tensor", t);
+  return fansOf(layer, (t as Tensor).shape);
+}
+
+function fansOf(layer: string, shape: readonly number[]): [number, number] {
   if (shape.length < 2) {
-    throw rangeError("init", `fan in and fan out need a tensor with at least 2 dimensions, got shape ${shapeStr(shape)}`);
+    throw rangeError(layer, `fan in and fan out need a tensor with at least 2 dimensions, got shape ${shapeStr(shape)}`);
   }
   let receptive = 1;
   for (let d = 2; d < shape.length; d++) receptive *= shape[d];
   return [shape[1] * receptive, shape[0] * receptive];
 }
 
-function correctFan(layer: string, t: Tensor, mode: FanMode): number {
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  if (mode === "fan_in" || mode === "fanIn") return fanIn;
-  if (mode === "fan_out" || mode === "fanOut") return fanOut;
-  throw badValue(layer, "mode", `"fan_in" or "fan_out"`, mode);
-}
-
-/** Fills `t` (any float32 tensor, contiguous or a view) from a filler that writes a contiguous buffer. */
-function fillWith(layer: string, t: Tensor, fill: (buffer: Tensor) => void): Tensor {
+/** Checks the tensor every initialiser fills: a live float32 tensor. */
+function target(layer: string, t: unknown): Tensor {
   checkTensor(layer, "tensor", t);
   checkDtype(layer, "tensor", t, "float32");
+  return t;
+}
+
+/** Fills `t` (contiguous or a view) from a filler that writes a contiguous buffer. */
+function fillWith(layer: string, t: Tensor, fill: (buffer: Tensor) => void): Tensor {
   if (t.isContiguous()) {
     fill(t);
     return t;
@@ -80,66 +85,71 @@ function fillWith(layer: string, t: Tensor, fill: (buffer: Tensor) => void): Ten
   const tmp = emptyTensor(t.shape, "float32", layer);
   try {
     fill(tmp);
-    t.copy_(tmp);
+    copyView(t, tmp);
   } finally {
     tmp.dispose();
   }
   return t;
 }
 
-function checkNumber(layer: string, arg: string, v: unknown): number {
-  if (typeof v !== "number" || Number.isNaN(v)) throw badType(layer, arg, "a number", v);
-  return v;
-}
-
 /** U(a, b). */
-export function uniform_(t: Tensor, { a = 0, b = 1 }: { a?: number; b?: number } = {}): Tensor {
-  checkNumber("init.uniform_", "a", a);
-  checkNumber("init.uniform_", "b", b);
-  if (a > b) throw badValue("init.uniform_", "a", `<= b (${b})`, a);
-  return fillWith("init.uniform_", t, (buf) => fillUniform(buf, a, b));
+export function uniform_(t: Tensor, options: { a?: number; b?: number } = {}): Tensor {
+  const layer = "init.uniform_";
+  target(layer, t);
+  const o = checkOptions(layer, options, ["a", "b"]);
+  const a = optionOr(layer, o, "a", 0, checkFiniteNumber);
+  const b = optionOr(layer, o, "b", 1, checkFiniteNumber);
+  if (a > b) throw badValue(layer, "a", `<= b (${b})`, a);
+  return fillWith(layer, t, (buf) => fillUniform(buf, a, b));
 }
 
 /** N(mean, std^2). */
-export function normal_(t: Tensor, { mean = 0, std = 1 }: { mean?: number; std?: number } = {}): Tensor {
-  checkNumber("init.normal_", "mean", mean);
-  if (checkNumber("init.normal_", "std", std) < 0) throw badValue("init.normal_", "std", ">= 0", std);
-  return fillWith("init.normal_", t, (buf) => fillNormal(buf, mean, std));
+export function normal_(t: Tensor, options: { mean?: number; std?: number } = {}): Tensor {
+  const layer = "init.normal_";
+  target(layer, t);
+  const o = checkOptions(layer, options, ["mean", "std"]);
+  const mean = optionOr(layer, o, "mean", 0, checkFiniteNumber);
+  const std = optionOr(layer, o, "std", 1, checkFiniteNumber);
+  if (std < 0) throw badValue(layer, "std", ">= 0", std);
+  return fillWith(layer, t, (buf) => fillNormal(buf, mean, std));
 }
 
 /** N(mean, std^2) truncated to [a, b] (values drawn by inverse CDF, as PyTorch). */
-export function truncNormal_(
-  t: Tensor,
-  { mean = 0, std = 1, a = -2, b = 2 }: { mean?: number; std?: number; a?: number; b?: number } = {},
-): Tensor {
+export function truncNormal_(t: Tensor, options: { mean?: number; std?: number; a?: number; b?: number } = {}): Tensor {
   const layer = "init.truncNormal_";
-  checkNumber(layer, "mean", mean);
-  if (!(checkNumber(layer, "std", std) > 0)) throw badValue(layer, "std", "> 0", std);
-  if (!(checkNumber(layer, "a", a) < checkNumber(layer, "b", b))) throw badValue(layer, "a", `< b (${b})`, a);
+  target(layer, t);
+  const o = checkOptions(layer, options, ["mean", "std", "a", "b"]);
+  const mean = optionOr(layer, o, "mean", 0, checkFiniteNumber);
+  const std = optionOr(layer, o, "std", 1, checkFiniteNumber);
+  const a = optionOr(layer, o, "a", -2, checkNumber);
+  const b = optionOr(layer, o, "b", 2, checkNumber);
+  if (!(std > 0)) throw badValue(layer, "std", "> 0", std);
+  if (!(a < b)) throw badValue(layer, "a", `< b (${b})`, a);
   return fillWith(layer, t, (buf) => fillTruncNormal(buf, mean, std, a, b));
 }
 
-/** Every element = val. */
+function constantAs(layer: string, t: unknown, val: number): Tensor {
+  return target(layer, t).fill_(val);
+}
+
+/** Every element = val (any number, infinities included). */
 export function constant_(t: Tensor, val: number): Tensor {
-  checkTensor("init.constant_", "tensor", t);
-  checkDtype("init.constant_", "tensor", t, "float32");
-  checkNumber("init.constant_", "val", val);
-  return t.fill_(val);
+  return constantAs("init.constant_", t, checkNumber("init.constant_", "val", val));
 }
 
 export function zeros_(t: Tensor): Tensor {
-  return constant_(t, 0);
+  return constantAs("init.zeros_", t, 0);
 }
 
 export function ones_(t: Tensor): Tensor {
-  return constant_(t, 1);
+  return constantAs("init.ones_", t, 1);
 }
 
 /** The identity matrix in a 2-D tensor (ones on the diagonal of a rectangle). */
 export function eye_(t: Tensor): Tensor {
-  checkTensor("init.eye_", "tensor", t);
-  checkDtype("init.eye_", "tensor", t, "float32");
-  if (t.ndim !== 2) throw badValue("init.eye_", "a tensor with", "2 dimensions", `shape ${shapeStr(t.shape)}`);
+  const layer = "init.eye_";
+  target(layer, t);
+  if (t.ndim !== 2) throw badValue(layer, "a tensor with", "2 dimensions", `shape ${shapeStr(t.shape)}`);
   const [rows, cols] = t.shape;
   const values = new Float32Array(rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) values[i * cols + i] = 1;
@@ -154,10 +164,9 @@ export function eye_(t: Tensor): Tensor {
  */
 export function dirac_(t: Tensor, groups = 1): Tensor {
   const layer = "init.dirac_";
-  checkTensor(layer, "tensor", t);
-  checkDtype(layer, "tensor", t, "float32");
+  target(layer, t);
   if (t.ndim < 3 || t.ndim > 5) throw badValue(layer, "a tensor with", "3, 4 or 5 dimensions", `shape ${shapeStr(t.shape)}`);
-  if (!Number.isInteger(groups) || groups < 1) throw badValue(layer, "groups", "a positive integer", groups);
+  checkPositiveInt(layer, "groups", groups);
   const [out, inC, ...kernel] = t.shape;
   if (out % groups !== 0) throw rangeError(layer, `expected dim 0 (${out}) to be divisible by groups, got groups ${groups}`);
   const outPerGroup = out / groups;
@@ -174,20 +183,23 @@ export function dirac_(t: Tensor, groups = 1): Tensor {
   return t;
 }
 
+/** gain * sqrt(2 / (fanIn + fanOut)), the standard deviation of both Xavier initialisers. */
+function xavierStd(layer: string, t: Tensor, options: unknown): number {
+  target(layer, t);
+  const gain = optionOr(layer, checkOptions(layer, options, ["gain"]), "gain", 1, checkFiniteNumber);
+  const [fanIn, fanOut] = fansOf(layer, t.shape);
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
+}
+
 /** U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)) (Glorot & Bengio, 2010). */
-export function xavierUniform_(t: Tensor, { gain = 1 }: { gain?: number } = {}): Tensor {
-  checkTensor("init.xavierUniform_", "tensor", t);
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const std = checkNumber("init.xavierUniform_", "gain", gain) * Math.sqrt(2 / (fanIn + fanOut));
-  const bound = Math.sqrt(3) * std;
+export function xavierUniform_(t: Tensor, options: { gain?: number } = {}): Tensor {
+  const bound = Math.sqrt(3) * xavierStd("init.xavierUniform_", t, options);
   return fillWith("init.xavierUniform_", t, (buf) => fillUniform(buf, -bound, bound));
 }
 
 /** N(0, std^2) with std = gain * sqrt(2 / (fanIn + fanOut)) (Glorot & Bengio, 2010). */
-export function xavierNormal_(t: Tensor, { gain = 1 }: { gain?: number } = {}): Tensor {
-  checkTensor("init.xavierNormal_", "tensor", t);
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const std = checkNumber("init.xavierNormal_", "gain", gain) * Math.sqrt(2 / (fanIn + fanOut));
+export function xavierNormal_(t: Tensor, options: { gain?: number } = {}): Tensor {
+  const std = xavierStd("init.xavierNormal_", t, options);
   return fillWith("init.xavierNormal_", t, (buf) => fillNormal(buf, 0, std));
 }
 
@@ -198,11 +210,19 @@ interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(layer: string, t: Tensor, { a = 0, mode = "fan_in", nonlinearity = "leaky_relu" }: KaimingOptions): number {
-  checkTensor(layer, "tensor", t);
-  const fan = correctFan(layer, t, mode);
+/** gain / sqrt(fan), the standard deviation of both Kaiming initialisers. */
+function kaimingStd(layer: string, t: Tensor, options: unknown): number {
+  target(layer, t);
+  const o = checkOptions(layer, options, ["a", "mode", "nonlinearity"]);
+  const a = optionOr(layer, o, "a", 0, checkFiniteNumber);
+  const mode = o.mode ?? "fan_in";
+  const [fanIn, fanOut] = fansOf(layer, t.shape);
+  let fan: number;
+  if (mode === "fan_in" || mode === "fanIn") fan = fanIn;
+  else if (mode === "fan_out" || mode === "fanOut") fan = fanOut;
+  else throw badValue(layer, "mode", `"fan_in" or "fan_out"`, mode);
   if (fan === 0) throw rangeError(layer, `cannot initialise a tensor with zero elements (shape ${shapeStr(t.shape)})`);
-  return calculateGain(nonlinearity, checkNumber(layer, "a", a)) / Math.sqrt(fan);
+  return gainOf(layer, "nonlinearity", o.nonlinearity ?? "leaky_relu", "a", a) / Math.sqrt(fan);
 }
 
 /** U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015). */
@@ -222,11 +242,10 @@ export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor 
  * normal draw, with R's diagonal made positive, over the tensor seen as
  * [shape[0], numel / shape[0]], times `gain`.
  */
-export function orthogonal_(t: Tensor, { gain = 1 }: { gain?: number } = {}): Tensor {
+export function orthogonal_(t: Tensor, options: { gain?: number } = {}): Tensor {
   const layer = "init.orthogonal_";
-  checkTensor(layer, "tensor", t);
-  checkDtype(layer, "tensor", t, "float32");
-  checkNumber(layer, "gain", gain);
+  target(layer, t);
+  const gain = optionOr(layer, checkOptions(layer, options, ["gain"]), "gain", 1, checkFiniteNumber);
   if (t.ndim < 2) throw badValue(layer, "a tensor with", "at least 2 dimensions", `shape ${shapeStr(t.shape)}`);
   if (t.numel === 0) return t;
   const rows = t.shape[0];

@@ -6,6 +6,7 @@
 
 import type { DescriptorLayout } from "../build/abi.js";
 import { instantiate } from "../build/wasm-nn.js";
+import { NotReadyError } from "./errors";
 
 export type Kernels = Awaited<ReturnType<typeof instantiate>>;
 
@@ -36,7 +37,7 @@ let pending: Promise<ReadyInfo> | null = null;
 /** The kernel table; throws a clear error when `ready()` has not resolved yet. */
 export function wasm(): Kernels {
   if (kernels === null) {
-    throw new Error("wasm-nn is not initialised: `await ready()` before creating or using tensors");
+    throw new NotReadyError();
   }
   return kernels;
 }

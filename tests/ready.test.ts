@@ -23,8 +23,9 @@ describe("ready(source)", () => {
     });
   }
 
-  it("using tensors before ready() resolved throws a clear error", async () => {
+  it("using tensors before ready() resolved throws a NotReadyError (a TypeError) that says how to fix it", async () => {
     const out = await load("default");
-    expect(out.before).toMatch(/^Error: wasm-nn is not initialised: `await ready\(\)` before creating or using tensors$/);
+    expect(out.before).toMatch(/^NotReadyError: wasm-nn is not ready: call `await ready\(\)` once .* before creating or using tensors and layers$/);
+    expect(out.beforeIsTypeError).toBe(true);
   });
 });

@@ -9,8 +9,18 @@ import { badType, badValue, rangeError, shapeStr, typeError } from "../errors";
 import { Tensor } from "../tensor";
 import { Module } from "./module";
 
-function isTensor(v: unknown): v is Tensor {
-  return v instanceof Tensor;
+/** The tensors in a module's result: a tensor, or (nested) arrays of them such as [output, indices]. */
+function tensorsIn(value: unknown, into: Set<Tensor> = new Set()): Set<Tensor> {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) tensorsIn(v, into);
+  return into;
+}
+
+/** Disposes the tensors of an intermediate result, except those that also belong to `keep`. */
+function disposeIntermediate(value: unknown, ...keep: unknown[]): void {
+  const kept = new Set<Tensor>();
+  for (const k of keep) tensorsIn(k, kept);
+  for (const t of tensorsIn(value)) if (!kept.has(t)) t.dispose();
 }
 
 function checkModule(layer: string, index: number, m: unknown): Module {
@@ -66,11 +76,13 @@ export class Sequential<Out = Tensor> extends Module {
     try {
       for (const m of this.children()) {
         const next = m.forward(current);
-        if (current !== input && current !== next && isTensor(current)) current.dispose();
+        // What a module returns may hold its input again (Identity, [x, indices]): keep those.
+        disposeIntermediate(current, input, next);
         current = next;
       }
     } catch (e) {
-      if (current !== input && isTensor(current)) current.dispose();
+      // Everything made by earlier modules is ours to free; the input stays the caller's.
+      disposeIntermediate(current, input);
       throw e;
     }
     return current as Out;

@@ -1,7 +1,7 @@
 // nn.Module: parameters under PyTorch's names, child modules, state dicts, train/eval.
 
 import { sameShape } from "../shape";
-import { checkTensor } from "../args";
+import { checkBoolean, checkOptions, checkTensor, optionOr } from "../args";
 import { rangeError, shapeStr, typeError } from "../errors";
 import { keep } from "../scope";
 import { Tensor, emptyTensor } from "../tensor";
@@ -82,8 +82,9 @@ export abstract class Module {
    * nothing: every missing or unexpected key (when strict) and every shape or dtype
    * mismatch is reported in one RangeError, and then no parameter has changed.
    */
-  loadStateDict(dict: Record<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): void {
+  loadStateDict(dict: Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
     const layer = `${this.layerName}.loadStateDict`;
+    const strict = optionOr(layer, checkOptions(layer, options, ["strict"]), "strict", true, checkBoolean);
     if (dict === null || typeof dict !== "object") throw typeError(layer, "expected a { name: Tensor } object");
     const own = new Map(this.namedParameters());
     const problems: string[] = [];
@@ -119,6 +120,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and every descendant; returns this. */
   train(mode = true): this {
+    checkBoolean(`${this.layerName}.train`, "mode", mode);
     this.training = mode;
     for (const child of this.#children.values()) child.train(mode);
     return this;

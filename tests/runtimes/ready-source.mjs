@@ -8,11 +8,13 @@ const wasmUrl = new URL("../../dist/wasm-nn.wasm", import.meta.url);
 const bytes = readFileSync(wasmUrl);
 
 let before;
+let beforeIsTypeError = false;
 try {
   api.zeros(2);
   before = "no error";
 } catch (e) {
-  before = `${e.constructor.name}: ${e.message}`;
+  before = `${e.name}: ${e.message}`;
+  beforeIsTypeError = e instanceof TypeError && e instanceof api.NotReadyError;
 }
 
 const sources = {
@@ -29,4 +31,4 @@ const sources = {
 const info = await api.ready(sources[kind]());
 const again = await api.ready(); // idempotent: the first source stays
 const sum = Array.from(api.arange(4).add(1).toArray());
-console.log(JSON.stringify({ before, info, same: info === again, sum }));
+console.log(JSON.stringify({ before, beforeIsTypeError, info, same: info === again, sum }));
