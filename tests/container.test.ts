@@ -72,6 +72,19 @@ describe("PyTorch models exported to safetensors load and run with PyTorch's res
 });
 
 describe("Sequential", () => {
+  it("frees everything earlier modules made when a later one throws, [output, indices] included", () => {
+    const x = zeros(1, 1, 4, 4);
+    const seq = new nn.Sequential(new nn.ReLU(), new nn.MaxPool2d(2, { returnIndices: true }), new nn.ReLU());
+    const before = memory();
+    // ReLU cannot take the [output, indices] pair the pooling layer returns.
+    expect(() => seq.forward(x)).toThrow(TypeError);
+    expect(memory().tensors).toBe(before.tensors);
+    expect(memory().bytes).toBe(before.bytes);
+    expect(x.isDisposed).toBe(false);
+    x.dispose();
+    seq.dispose();
+  });
+
   it("chains forward, names children 0, 1, ... and disposes its intermediate tensors", () => {
     tidy(() => {
       const seq = new nn.Sequential(new nn.ReLU(), new nn.Hardtanh({ minVal: 0, maxVal: 2 }), new nn.Flatten(), new nn.Identity());
