@@ -37,17 +37,13 @@ function indexOf(layer: string, index: unknown, length: number): number {
   return index < 0 ? index + length : index;
 }
 
-/**
- * Runs its modules in order, each on the previous one's output. Intermediate tensors are
- * disposed as soon as the next module has consumed them; the input and the final output
- * are the caller's. `forward` returns a Tensor; when the last module returns something
- * else (e.g. `[values, indices]` from a pool with `returnIndices`), name it:
- * `new nn.Sequential<[Tensor, Tensor]>(...)`.
- */
-export class Sequential<Out = Tensor> extends Module {
-  constructor(...modules: Module[]) {
+/** Children numbered "0", "1", ... in order: what Sequential and ModuleList share. */
+abstract class NumberedModules extends Module {
+  readonly #kind: string;
+
+  constructor(kind: string) {
     super();
-    modules.forEach((m, i) => this.registerModule(String(i), checkModule("Sequential", i, m)));
+    this.#kind = kind;
   }
 
   get length(): number {
@@ -57,19 +53,35 @@ export class Sequential<Out = Tensor> extends Module {
   /** The module at `index` (negative counts from the end). */
   at(index: number): Module {
     const children = this.children();
-    return children[indexOf("Sequential", index, children.length)];
+    return children[indexOf(this.#kind, index, children.length)];
   }
 
   /** Adds a module at the end; returns this. */
   append(module: Module): this {
     const n = this.length;
-    this.registerModule(String(n), checkModule("Sequential", n, module));
+    this.registerModule(String(n), checkModule(this.#kind, n, module));
     return this;
   }
 
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }
+}
+
+/**
+ * Runs its modules in order, each on the previous one's output. Intermediate tensors are
+ * disposed as soon as the next module has consumed them; the input and the final output
+ * are the caller's. `forward` returns a Tensor; when the last module returns something
+ * else (e.g. `[values, indices]` from a pool with `returnIndices`), name it:
+ * `new nn.Sequential<[Tensor, Tensor]>(...)`.
+ */
+export class Sequential<Out = Tensor> extends NumberedModules {
+  constructor(...modules: Module[]) {
+    super("Sequential");
+    for (const m of modules) this.append(m);
+  }
+
+
 
   forward(input: Tensor): Out {
     let current: unknown = input;
@@ -90,31 +102,15 @@ export class Sequential<Out = Tensor> extends Module {
 }
 
 /** Holds modules (registered as "0", "1", ...) without a forward of its own. */
-export class ModuleList extends Module {
+export class ModuleList extends NumberedModules {
   constructor(modules: Iterable<Module> = []) {
-    super();
+    super("ModuleList");
     if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== "function") {
       throw badType("ModuleList", "modules", "an array (or iterable) of nn.Module", modules);
     }
     for (const m of modules) this.append(m);
   }
 
-  get length(): number {
-    return this.children().length;
-  }
-
-  /** The module at `index` (negative counts from the end). */
-  at(index: number): Module {
-    const children = this.children();
-    return children[indexOf("ModuleList", index, children.length)];
-  }
-
-  /** Adds a module at the end; returns this. */
-  append(module: Module): this {
-    const n = this.length;
-    this.registerModule(String(n), checkModule("ModuleList", n, module));
-    return this;
-  }
 
   /** Appends every module of an iterable; returns this. */
   extend(modules: Iterable<Module>): this {
@@ -122,9 +118,6 @@ export class ModuleList extends Module {
     return this;
   }
 
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
-  }
 
   forward(): never {
     throw typeError("ModuleList", "has no forward(); iterate over it and call each module");
