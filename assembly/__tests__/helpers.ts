@@ -43,3 +43,22 @@ export function stridedCopyDesc(sizes: i32[], inStrides: i32[], outStrides: i32[
   }
   return p;
 }
+
+/** A value written after the end of a kernel's output, to see that the kernel leaves it alone. */
+export const GUARD: f32 = 12345.0;
+
+/** |a - e| <= atol + rtol |e| element by element; NaN matches NaN, infinities must match exactly. */
+export function allClose(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool {
+  for (let i = 0; i < n; i++) {
+    const x = <f64>load<f32>(a + (<usize>i << 2));
+    const y = <f64>load<f32>(e + (<usize>i << 2));
+    if (isNaN(y)) {
+      if (!isNaN(x)) return false;
+    } else if (!isFinite(y)) {
+      if (x != y) return false;
+    } else if (!(Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
+      return false;
+    }
+  }
+  return true;
+}
