@@ -8,8 +8,9 @@
 // propagates NaN (as PyTorch does since 2.6) and that hardswish does not overflow for x
 // near the float32 limit (PyTorch's x * 6 does); results match PyTorch's float64 ones.
 //
-// Adding an activation: an operation class and its kernel line here, its scalar twin in
-// reference/activation.ts, a row in src/functional/activation.ts (see ARCHITECTURE.md).
+// Adding an activation: an operation class and its kernel line here (index.ts exports every
+// kernel of this file), its scalar twin in reference/activation.ts and a spec line, then the
+// TypeScript side (see ACTIVATIONS in src/functional/activation-core.ts).
 
 import { map, map2 } from "./map";
 import { abs4, exp4, expNeg4, expm1_4, log1p01_4, normalCdf4, sigmoid4, tanh4, tanhshrink4 } from "./vmath";
