@@ -199,7 +199,7 @@ export function parseRrelu(layer: string, o: Record<string, unknown>): RreluPara
 }
 
 /** F.rrelu's `training` option: absent is false. */
-export function parseTraining(layer: string, value: unknown): boolean {
+export function trainingOption(layer: string, value: unknown): boolean {
   return value === undefined ? false : checkBoolean(layer, "training", value);
 }
 

@@ -13,12 +13,12 @@ import {
   parseRrelu,
   parseSoftmaxDim,
   parseThreshold,
-  parseTraining,
   preluForward,
   rreluEvalForward,
   rreluForward,
   softmaxForward,
   thresholdForward,
+  trainingOption,
 } from "./activation-core";
 
 /** max(x, 0). */
@@ -106,7 +106,7 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 export function rrelu(input: Tensor, options?: { lower?: number; upper?: number; training?: boolean }): Tensor {
   const o = activationOptions("rrelu", options, ["lower", "upper", "training"]);
   const p = parseRrelu("rrelu", o);
-  return parseTraining("rrelu", o.training) ? rreluForward("rrelu", input, p) : rreluEvalForward("rrelu", input, p);
+  return trainingOption("rrelu", o.training) ? rreluForward("rrelu", input, p) : rreluEvalForward("rrelu", input, p);
 }
 
 /** exp(x) / sum(exp(x)) along `dim` (required). */
