@@ -265,8 +265,12 @@ export function preluForward(layer: string, input: unknown, weight: unknown): Te
   });
 }
 
-/** RReLU in training mode: a slope drawn from U(lower, upper) for each element, from the seeded generator. */
-export function rreluForward(layer: string, input: unknown, p: RreluParams): Tensor {
+/**
+ * RReLU: in training mode a slope drawn from U(lower, upper) for each element, from the
+ * seeded generator; otherwise leaky ReLU with the mean slope.
+ */
+export function rreluForward(layer: string, input: unknown, p: RreluParams, training: boolean): Tensor {
+  if (!training) return elementwiseForward(layer, input, ACTIVATIONS.leakyRelu.kernel, { negativeSlope: (p.lower + p.upper) / 2 });
   const x = floatTensor(layer, "input", input);
   return withContiguous([x], ([c]) => {
     const k = wasm();
@@ -279,11 +283,6 @@ export function rreluForward(layer: string, input: unknown, p: RreluParams): Ten
     }
     return out;
   });
-}
-
-/** RReLU outside training: leaky ReLU with the mean slope. */
-export function rreluEvalForward(layer: string, input: unknown, p: RreluParams): Tensor {
-  return elementwiseForward(layer, input, ACTIVATIONS.leakyRelu.kernel, { negativeSlope: (p.lower + p.upper) / 2 });
 }
 
 /** [outer, size, inner] around dimension d. */

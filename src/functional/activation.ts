@@ -14,7 +14,6 @@ import {
   parseSoftmaxDim,
   parseThreshold,
   preluForward,
-  rreluEvalForward,
   rreluForward,
   softmaxForward,
   thresholdForward,
@@ -106,7 +105,7 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 export function rrelu(input: Tensor, options?: { lower?: number; upper?: number; training?: boolean }): Tensor {
   const o = activationOptions("rrelu", options, ["lower", "upper", "training"]);
   const p = parseRrelu("rrelu", o);
-  return trainingOption("rrelu", o.training) ? rreluForward("rrelu", input, p) : rreluEvalForward("rrelu", input, p);
+  return rreluForward("rrelu", input, p, trainingOption("rrelu", o.training));
 }
 
 /** exp(x) / sum(exp(x)) along `dim` (required). */

@@ -5,29 +5,10 @@
 // its forward calls the same forward body as the F function, with the module's name
 // (its class name) in error messages.
 
+import type { ActivationName, ActivationRow, KernelCall, OptionsOf, ParamsOf, RreluParams, SoftmaxKind, ThresholdParams } from "../functional/activation-core";
 import {
-  ACTIVATIONS,
-  type ActivationName,
-  type ActivationRow,
-  type KernelCall,
-  type OptionsOf,
-  type ParamsOf,
-  type RreluParams,
-  type SoftmaxKind,
-  type ThresholdParams,
-  activationOptions,
-  elementwiseForward,
-  gluForward,
-  parseGluDim,
-  parsePrelu,
-  parseRrelu,
-  parseSoftmaxDim,
-  parseThreshold,
-  preluForward,
-  rreluEvalForward,
-  rreluForward,
-  softmaxForward,
-  thresholdForward,
+  ACTIVATIONS, activationOptions, elementwiseForward, gluForward, parseGluDim, parsePrelu, parseRrelu, parseSoftmaxDim, parseThreshold,
+  preluForward, rreluForward, softmaxForward, thresholdForward,
 } from "../functional/activation-core";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
@@ -114,7 +95,7 @@ export class RReLU extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return this.training ? rreluForward("RReLU", input, this.#bounds) : rreluEvalForward("RReLU", input, this.#bounds);
+    return rreluForward("RReLU", input, this.#bounds, this.training);
   }
 }
 
