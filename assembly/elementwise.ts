@@ -1,22 +1,20 @@
-// Fill, copy and elementwise arithmetic over contiguous float32 / int32 buffers.
-// Each loop does four lanes per v128 step and finishes the remainder one element at a time.
+// Fill, copy and elementwise arithmetic over contiguous float32 / int32 buffers. Fill uses
+// the shared helper of buffers.ts; the arithmetic kernels are operations run by the
+// elementwise driver of map.ts (16 floats per step, the tail through the same vector code).
 
 import { MAX_STRIDED_DIMS, StridedCopyDesc } from "./abi";
+import { fillF32 } from "./buffers";
+import { map, map2 } from "./map";
+import { hsum } from "./simd";
 
 /** out[i] = value for i < n (float32). */
 export function fill_f32(out: usize, n: i32, value: f32): void {
-  const v = f32x4.splat(value);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
-  for (; i < n; i++) store<f32>(out + (<usize>i << 2), value);
+  fillF32(out, n, value);
 }
 
-/** out[i] = value for i < n (int32). */
+/** out[i] = value for i < n (int32): the same 32-bit pattern stored (loads and stores never change float bits). */
 export function fill_i32(out: usize, n: i32, value: i32): void {
-  const v = i32x4.splat(value);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
-  for (; i < n; i++) store<i32>(out + (<usize>i << 2), value);
+  fillF32(out, n, reinterpret<f32>(value));
 }
 
 /** Copies `n` 4-byte elements; the ranges may overlap. */
@@ -78,59 +76,43 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
   }
 }
 
+// ---- arithmetic: operations for the elementwise driver (map.ts) ----
+
+/** x + y. */
+@final @unmanaged class Add {
+  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
+    return f32x4.add(x, y);
+  }
+}
 /** out = a + b elementwise, n elements. out may alias a or b. */
-export function add_f32(out: usize, a: usize, b: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+export function add_f32(out: usize, a: usize, b: usize, n: i32): void { map2<Add>(out, a, b, n); }
+
+/** x * y. */
+@final @unmanaged class Mul {
+  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
+    return f32x4.mul(x, y);
   }
 }
-
 /** out = a * b elementwise, n elements. out may alias a or b. */
-export function mul_f32(out: usize, a: usize, b: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+export function mul_f32(out: usize, a: usize, b: usize, n: i32): void { map2<Mul>(out, a, b, n); }
+
+/** x + a. */
+@final @unmanaged class AddScalar {
+  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
+    return f32x4.add(x, a);
   }
 }
-
 /** out = a + s elementwise (s a scalar), n elements. out may alias a. */
-export function addScalar_f32(out: usize, a: usize, n: i32, s: f32): void {
-  const v = f32x4.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.add(v128.load(a + o), v));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) + s);
-  }
-}
+export function addScalar_f32(out: usize, a: usize, n: i32, s: f32): void { map<AddScalar>(out, a, n, s, 0, 0); }
 
-/** out = a * s elementwise (s a scalar), n elements. out may alias a. */
-export function mulScalar_f32(out: usize, a: usize, n: i32, s: f32): void {
-  const v = f32x4.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.mul(v128.load(a + o), v));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * s);
+/** x * a. */
+@final @unmanaged class MulScalar {
+  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
+    return f32x4.mul(x, a);
   }
 }
+/** out = a * s elementwise (s a scalar), n elements. out may alias a. */
+export function mulScalar_f32(out: usize, a: usize, n: i32, s: f32): void { map<MulScalar>(out, a, n, s, 0, 0); }
 
 /** 1 when all n floats at p are finite, 0 when any is NaN or infinite (x - x is 0 only for finite x). */
 export function allFinite_f32(p: usize, n: i32): i32 {
@@ -145,6 +127,6 @@ export function allFinite_f32(p: usize, n: i32): i32 {
     const v = load<f32>(p + (<usize>i << 2));
     tail += v - v;
   }
-  const s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3) + tail;
-  return s == 0 ? 1 : 0;
+  // Every term is 0 or NaN, so the order of the sum does not matter.
+  return hsum(acc) + tail == 0 ? 1 : 0;
 }

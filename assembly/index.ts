@@ -2,11 +2,9 @@
 export { alloc, free, maxAllocBytes, scratchReserve, scratchSize, descriptorArea, params_ptr } from "./memory";
 export { fill_f32, fill_i32, copy_32, copyStrided_32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, allFinite_f32 } from "./elementwise";
 export { randomSeed, randomUniform_f32, randomNormal_f32, randomTruncNormal_f32 } from "./random";
-export {
-  relu_f32, hardtanh_f32, leakyRelu_f32, threshold_f32, hardsigmoid_f32, hardswish_f32, softshrink_f32, hardshrink_f32,
-  softsign_f32, prelu_f32, rrelu_f32, elu_f32, sigmoid_f32, tanh_f32, silu_f32, mish_f32, gelu_f32, geluTanh_f32,
-  softplus_f32, logsigmoid_f32, tanhshrink_f32, glu_f32,
-} from "./activation";
+// Every kernel of activation.ts (each an elementwise operation run by map.ts).
+export * from "./activation";
+export { prelu_f32, glu_f32 } from "./gated";
 export { softmax_f32, logSoftmax_f32 } from "./softmax";
 export { maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32, lpPool3d_f32, adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3d_with_indices_f32, pool_scratch_bytes, adaptive_pool_scratch_bytes } from "./pool";
 export { maxUnpool3d_f32 } from "./unpool";

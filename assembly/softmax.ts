@@ -10,7 +10,8 @@
 //             running maximum and sum per inner position kept in `scratch`.
 // REQUIRES: dim >= 1; scratch holds 2 * inner floats when inner > 1; out does not alias input.
 
-import { exp4, loadTail, logPositive4, storeTail } from "./vmath";
+import { loadTail, storeTail } from "./map";
+import { exp4, logPositive4 } from "./vmath";
 import { hsum } from "./simd";
 
 /** Lanes [0, count) set. */

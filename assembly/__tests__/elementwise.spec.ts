@@ -1,6 +1,6 @@
 import { fill_f32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, copyStrided_32, allFinite_f32 } from "../elementwise";
 import { buffer, sameBits, LENGTHS, tricky, stridedCopyDesc } from "./helpers";
-import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
+import { fill_f32_ref, add_f32_ref, mul_f32_ref, addScalar_f32_ref, mulScalar_f32_ref, gather3_ref } from "../reference/elementwise";
 
 function ramp(i: i32): f32 { return <f32>i * 0.5 - 3.0; }
 function allNegative(i: i32): f32 { return -1.0 - <f32>i; }
@@ -20,38 +20,46 @@ describe("fill_f32", () => {
   });
 });
 
-describe("add_f32 / mul_f32", () => {
-  it("match the scalar twins bit for bit, with NaN, infinities and -0", () => {
+type Binary = (out: usize, a: usize, b: usize, n: i32) => void;
+
+/** kernel vs twin on n elements of a (tricky values) and b; with `alias` the kernel writes over a. */
+function matchesTwin(kernel: Binary, twin: Binary, n: i32, alias: bool): bool {
+  const a = buffer(n, tricky);
+  const b = buffer(n, allNegative);
+  const ref = buffer(n + 1, ramp);
+  const out = alias ? a : buffer(n + 1, ramp);
+  twin(ref, a, b, n);
+  kernel(out, a, b, n);
+  const ok = sameBits(out, ref, alias ? n : n + 1);
+  if (!alias) heap.free(out);
+  heap.free(a);
+  heap.free(b);
+  heap.free(ref);
+  return ok;
+}
+
+// Scalar forms through the binary signature, with b's first element as the scalar.
+const addScalar = (o: usize, a: usize, b: usize, n: i32): void => addScalar_f32(o, a, n, load<f32>(b));
+const addScalarRef = (o: usize, a: usize, b: usize, n: i32): void => addScalar_f32_ref(o, a, n, load<f32>(b));
+const mulScalar = (o: usize, a: usize, b: usize, n: i32): void => mulScalar_f32(o, a, n, load<f32>(b));
+const mulScalarRef = (o: usize, a: usize, b: usize, n: i32): void => mulScalar_f32_ref(o, a, n, load<f32>(b));
+
+describe("add_f32 / mul_f32 / addScalar_f32 / mulScalar_f32", () => {
+  it("match the scalar twins bit for bit, with NaN, infinities and -0, on every length", () => {
     for (let k = 0; k < LENGTHS.length; k++) {
-      const n = LENGTHS[k];
-      const a = buffer(n, tricky);
-      const b = buffer(n, allNegative);
-      const out = buffer(n, ramp);
-      const ref = buffer(n, ramp);
-      add_f32(out, a, b, n);
-      add_f32_ref(ref, a, b, n);
-      expect(sameBits(out, ref, n)).toBe(true);
-      mul_f32(out, a, b, n);
-      mul_f32_ref(ref, a, b, n);
-      expect(sameBits(out, ref, n)).toBe(true);
-      heap.free(a);
-      heap.free(b);
-      heap.free(out);
-      heap.free(ref);
+      for (let extra = 0; extra < 2; extra++) {
+        const n = LENGTHS[k] + extra * 16;
+        expect(matchesTwin(add_f32, add_f32_ref, n, false)).toBe(true, "add");
+        expect(matchesTwin(mul_f32, mul_f32_ref, n, false)).toBe(true, "mul");
+        expect(matchesTwin(addScalar, addScalarRef, n, false)).toBe(true, "addScalar");
+        expect(matchesTwin(mulScalar, mulScalarRef, n, false)).toBe(true, "mulScalar");
+      }
     }
   });
 
   it("allow the output to alias an input", () => {
-    const n = 11;
-    const a = buffer(n, ramp);
-    const b = buffer(n, ramp);
-    const ref = buffer(n, ramp);
-    add_f32_ref(ref, a, b, n);
-    add_f32(a, a, b, n);
-    expect(sameBits(a, ref, n)).toBe(true);
-    heap.free(a);
-    heap.free(b);
-    heap.free(ref);
+    expect(matchesTwin(add_f32, add_f32_ref, 11, true)).toBe(true);
+    expect(matchesTwin(mul_f32, mul_f32_ref, 37, true)).toBe(true);
   });
 
   it("scalar forms keep -0 (0 * -1 is -0)", () => {

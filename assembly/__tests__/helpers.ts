@@ -45,6 +45,9 @@ export function stridedCopyDesc(sizes: i32[], inStrides: i32[], outStrides: i32[
   return p;
 }
 
+/** A value written after the end of a kernel's output, to see that the kernel leaves it alone. */
+export const GUARD: f32 = 12345.0;
+
 /** Every element of a (float32 buffer) close to e's, by the suites' one rule (tests/helpers/closeness.ts). */
 export function allClose(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool {
   for (let i = 0; i < n; i++) {

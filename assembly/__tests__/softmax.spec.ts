@@ -1,8 +1,6 @@
 import { softmax_f32, logSoftmax_f32 } from "../softmax";
 import { softmax_f32_ref } from "../reference/activation";
-import { buffer } from "./helpers";
-
-const GUARD: f32 = 12345.0;
+import { GUARD, allClose, buffer } from "./helpers";
 
 function spread(i: i32): f32 {
   return <f32>((i * 7919) % 101) * 0.37 - 18.0;
@@ -23,21 +21,6 @@ function special(i: i32): f32 {
   return spread(i);
 }
 
-function close(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool {
-  for (let i = 0; i < n; i++) {
-    const x = <f64>load<f32>(a + (<usize>i << 2));
-    const y = <f64>load<f32>(e + (<usize>i << 2));
-    if (isNaN(y)) {
-      if (!isNaN(x)) return false;
-    } else if (!isFinite(y)) {
-      if (x != y) return false;
-    } else if (!(Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 function check(outer: i32, dim: i32, inner: i32, sign: f32, isLog: bool, fill: (i: i32) => f32): bool {
   const n = outer * dim * inner;
   const x = buffer(n, fill);
@@ -49,7 +32,7 @@ function check(outer: i32, dim: i32, inner: i32, sign: f32, isLog: bool, fill: (
   softmax_f32_ref(ref, x, outer, dim, inner, sign, isLog);
   // A float32 sum near 1 is off by up to half an ulp of 1 (6e-8), and so is its log: the
   // log-softmax of the largest entries carries that absolute error (as PyTorch's does).
-  const ok = close(out, ref, n, 2e-6, isLog ? 1e-6 : 1e-7) && load<f32>(out + (<usize>n << 2)) == GUARD;
+  const ok = allClose(out, ref, n, 2e-6, isLog ? 1e-6 : 1e-7) && load<f32>(out + (<usize>n << 2)) == GUARD;
   heap.free(x);
   heap.free(out);
   heap.free(ref);

@@ -1,4 +1,4 @@
-// Scalar twins of assembly/activation.ts and assembly/softmax.ts: one element at a time,
+// Scalar twins of assembly/activation.ts, gated.ts and softmax.ts: one element at a time,
 // straight from the definitions. The piecewise-linear ones compute in float32 like the
 // kernels (so results match bit for bit); the transcendental ones compute in float64 with
 // the standard library and are compared within a tolerance.

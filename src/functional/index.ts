@@ -1,9 +1,5 @@
 // F: the functional layer, mirroring torch.nn.functional. One file per layer family.
-export {
-  relu, relu6, leakyRelu, prelu, rrelu, elu, selu, celu, gelu, silu, mish, sigmoid, tanh, hardtanh, hardsigmoid,
-  hardswish, softplus, softsign, softshrink, hardshrink, tanhshrink, threshold, logsigmoid, logSigmoid, softmax,
-  logSoftmax, softmin, glu,
-} from "./activation";
+export * from "./activation";
 export { maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, lpPool1d, lpPool2d, type MaxPoolOptions, type AvgPoolOptions, type AvgPool1dOptions, type LPPoolOptions } from "./pool";
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, type AdaptiveSize, type AdaptiveMaxPoolOptions } from "./adaptive";
 export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from "./unpool";

@@ -1,145 +1,69 @@
-// Activation modules (torch.nn's). Each parses its options once and its forward calls the
-// same implementation as the F function, with the module's name in error messages.
+// Activation modules (torch.nn's). Every export of this file is public (nn/index.ts
+// re-exports them all). The elementwise ones are generated from their row in ACTIVATIONS
+// (functional/activation-core.ts): each parses its options once, exposes the parsed values
+// as readonly fields (LeakyReLU's negativeSlope, Hardtanh's minVal and maxVal, ...), and
+// its forward calls the same forward body as the F function, with the module's name
+// (its class name) in error messages.
 
+import type { ActivationName, ActivationRow, KernelCall, OptionsOf, ParamsOf, RreluParams, SoftmaxKind, ThresholdParams } from "../functional/activation-core";
 import {
-  type GeluApproximation,
-  type HardtanhParams,
-  type PlainActivation,
-  type RreluParams,
-  type SoftmaxKind,
-  type SoftplusParams,
-  type ThresholdParams,
-  activationOptions,
-  finiteOption,
-  noOptions,
-  parseAlpha,
-  parseGelu,
-  parseGluDim,
-  parseHardtanh,
-  parseLambd,
-  parseNegativeSlope,
-  parseSoftmaxDim,
-  parseSoftplus,
-  parseThreshold,
-  rreluBounds,
-  runElu,
-  runGelu,
-  runGlu,
-  runHardtanh,
-  runLeakyRelu,
-  runPlain,
-  runPrelu,
-  runRreluTraining,
-  runShrink,
-  runSoftmax,
-  runSoftplus,
-  runThreshold,
-} from "../functional/activation";
-import { badValue } from "../errors";
+  ACTIVATIONS, activationOptions, elementwiseForward, gluForward, parseGluDim, parsePrelu, parseRrelu, parseSoftmaxDim, parseThreshold,
+  preluForward, rreluForward, softmaxForward, thresholdForward,
+} from "../functional/activation-core";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
-/**
- * An activation without parameters or options: forward(x) applies one elementwise
- * function. PyTorch's only constructor argument for these, `inplace`, is refused.
- */
-abstract class PlainModule extends Module {
-  constructor(
-    protected readonly kind: PlainActivation,
-    options: unknown,
-  ) {
+/** A module's constructor options: `Record<string, never>` for activations without options. */
+type ModuleOptions<O> = string extends keyof O ? Record<string, never> : O;
+
+/** The module of one row of ACTIVATIONS: parses its options once, keeps them as readonly fields. */
+abstract class ElementwiseActivation extends Module {
+  readonly #params: object;
+  readonly #kernel: KernelCall<object>;
+  constructor(row: ActivationRow<unknown, object>, options: unknown) {
     super();
-    noOptions(kind, options);
+    this.#params = row.parse(this.layerName, options);
+    this.#kernel = row.kernel;
+    Object.assign(this, this.#params);
   }
 
   forward(input: Tensor): Tensor {
-    return runPlain(this.kind, this.kind, input);
+    return elementwiseForward(this.layerName, input, this.#kernel, this.#params);
   }
 }
 
-export class ReLU extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("ReLU", options);
-  }
+/** The base class of the module of row `name`; the subclass's name is the layer name in messages. */
+function activationModule<K extends ActivationName>(
+  name: K,
+): new (options?: ModuleOptions<OptionsOf<(typeof ACTIVATIONS)[K]>>) => ElementwiseActivation & Readonly<ParamsOf<(typeof ACTIVATIONS)[K]>> {
+  const row = ACTIVATIONS[name] as ActivationRow<unknown, object>;
+  return class extends ElementwiseActivation {
+    constructor(options?: unknown) {
+      super(row, options);
+    }
+  } as never;
 }
 
-export class ReLU6 extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("ReLU6", options);
-  }
-}
-
-export class SELU extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("SELU", options);
-  }
-}
-
-export class SiLU extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("SiLU", options);
-  }
-}
-
-export class Mish extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Mish", options);
-  }
-}
-
-export class Sigmoid extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Sigmoid", options);
-  }
-}
-
-export class Tanh extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Tanh", options);
-  }
-}
-
-export class Hardsigmoid extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Hardsigmoid", options);
-  }
-}
-
-export class Hardswish extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Hardswish", options);
-  }
-}
-
-export class Softsign extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Softsign", options);
-  }
-}
-
-export class Tanhshrink extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("Tanhshrink", options);
-  }
-}
-
-export class LogSigmoid extends PlainModule {
-  constructor(options?: Record<string, never>) {
-    super("LogSigmoid", options);
-  }
-}
-
-export class LeakyReLU extends Module {
-  readonly negativeSlope: number;
-  constructor(options?: { negativeSlope?: number }) {
-    super();
-    this.negativeSlope = parseNegativeSlope("LeakyReLU", options);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runLeakyRelu("LeakyReLU", input, this.negativeSlope);
-  }
-}
+export class ReLU extends activationModule("relu") {}
+export class ReLU6 extends activationModule("relu6") {}
+export class LeakyReLU extends activationModule("leakyRelu") {}
+export class ELU extends activationModule("elu") {}
+export class SELU extends activationModule("selu") {}
+export class CELU extends activationModule("celu") {}
+export class GELU extends activationModule("gelu") {}
+export class SiLU extends activationModule("silu") {}
+export class Mish extends activationModule("mish") {}
+export class Sigmoid extends activationModule("sigmoid") {}
+export class Tanh extends activationModule("tanh") {}
+export class Hardtanh extends activationModule("hardtanh") {}
+export class Hardsigmoid extends activationModule("hardsigmoid") {}
+export class Hardswish extends activationModule("hardswish") {}
+export class Softplus extends activationModule("softplus") {}
+export class Softsign extends activationModule("softsign") {}
+export class Softshrink extends activationModule("softshrink") {}
+export class Hardshrink extends activationModule("hardshrink") {}
+export class Tanhshrink extends activationModule("tanhshrink") {}
+export class LogSigmoid extends activationModule("logsigmoid") {}
 
 /** PReLU with `numParameters` learnable slopes (1, or one per channel), each initialised to `init`. */
 export class PReLU extends Module {
@@ -147,17 +71,14 @@ export class PReLU extends Module {
   readonly weight: Tensor;
   constructor(options?: { numParameters?: number; init?: number }) {
     super();
-    const o = activationOptions("PReLU", options, ["numParameters", "init"]);
-    const n = o.numParameters ?? 1;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw badValue("PReLU", "numParameters", "a positive integer", n);
-    const init = finiteOption("PReLU", "init", o.init, 0.25);
-    this.numParameters = n;
-    this.weight = this.newParameter("weight", [n]);
+    const { numParameters, init } = parsePrelu("PReLU", options);
+    this.numParameters = numParameters;
+    this.weight = this.newParameter("weight", [numParameters]);
     this.weight.fill_(init);
   }
 
   forward(input: Tensor): Tensor {
-    return runPrelu("PReLU", input, this.weight);
+    return preluForward("PReLU", input, this.weight);
   }
 }
 
@@ -168,106 +89,13 @@ export class RReLU extends Module {
   readonly #bounds: RreluParams;
   constructor(options?: { lower?: number; upper?: number }) {
     super();
-    this.#bounds = rreluBounds("RReLU", activationOptions("RReLU", options, ["lower", "upper"]));
+    this.#bounds = parseRrelu("RReLU", activationOptions("RReLU", options, ["lower", "upper"]));
     this.lower = this.#bounds.lower;
     this.upper = this.#bounds.upper;
   }
 
   forward(input: Tensor): Tensor {
-    if (this.training) return runRreluTraining("RReLU", input, this.#bounds);
-    return runLeakyRelu("RReLU", input, (this.lower + this.upper) / 2);
-  }
-}
-
-export class ELU extends Module {
-  readonly alpha: number;
-  constructor(options?: { alpha?: number }) {
-    super();
-    this.alpha = parseAlpha("ELU", options, false);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runElu("ELU", input, this.alpha, 1, 1);
-  }
-}
-
-export class CELU extends Module {
-  readonly alpha: number;
-  constructor(options?: { alpha?: number }) {
-    super();
-    this.alpha = parseAlpha("CELU", options, true);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runElu("CELU", input, this.alpha, 1, 1 / this.alpha);
-  }
-}
-
-export class GELU extends Module {
-  readonly approximate: GeluApproximation;
-  constructor(options?: { approximate?: GeluApproximation }) {
-    super();
-    this.approximate = parseGelu("GELU", options);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runGelu("GELU", input, this.approximate);
-  }
-}
-
-export class Hardtanh extends Module {
-  readonly minVal: number;
-  readonly maxVal: number;
-  readonly #params: HardtanhParams;
-  constructor(options?: { minVal?: number; maxVal?: number }) {
-    super();
-    this.#params = parseHardtanh("Hardtanh", options);
-    this.minVal = this.#params.minVal;
-    this.maxVal = this.#params.maxVal;
-  }
-
-  forward(input: Tensor): Tensor {
-    return runHardtanh("Hardtanh", input, this.#params);
-  }
-}
-
-export class Softplus extends Module {
-  readonly beta: number;
-  readonly threshold: number;
-  readonly #params: SoftplusParams;
-  constructor(options?: { beta?: number; threshold?: number }) {
-    super();
-    this.#params = parseSoftplus("Softplus", options);
-    this.beta = this.#params.beta;
-    this.threshold = this.#params.threshold;
-  }
-
-  forward(input: Tensor): Tensor {
-    return runSoftplus("Softplus", input, this.#params);
-  }
-}
-
-export class Softshrink extends Module {
-  readonly lambd: number;
-  constructor(options?: { lambd?: number }) {
-    super();
-    this.lambd = parseLambd("Softshrink", options);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runShrink("Softshrink", input, "soft", this.lambd);
-  }
-}
-
-export class Hardshrink extends Module {
-  readonly lambd: number;
-  constructor(options?: { lambd?: number }) {
-    super();
-    this.lambd = parseLambd("Hardshrink", options);
-  }
-
-  forward(input: Tensor): Tensor {
-    return runShrink("Hardshrink", input, "hard", this.lambd);
+    return rreluForward("RReLU", input, this.#bounds, this.training);
   }
 }
 
@@ -284,44 +112,42 @@ export class Threshold extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return runThreshold("Threshold", input, this.#params);
+    return thresholdForward("Threshold", input, this.#params);
   }
 }
 
 abstract class SoftmaxModule extends Module {
   readonly dim: number;
-  readonly #layer: string;
   readonly #kind: SoftmaxKind;
-  constructor(layer: string, kind: SoftmaxKind, options: { dim: number } | undefined) {
+  constructor(kind: SoftmaxKind, options: { dim: number } | undefined) {
     super();
-    this.dim = parseSoftmaxDim(layer, options);
-    this.#layer = layer;
+    this.dim = parseSoftmaxDim(this.layerName, options);
     this.#kind = kind;
   }
 
   forward(input: Tensor): Tensor {
-    return runSoftmax(this.#layer, this.#kind, input, this.dim);
+    return softmaxForward(this.layerName, this.#kind, input, this.dim);
   }
 }
 
 /** Softmax along `dim` (required: `new nn.Softmax({ dim: 1 })`). */
 export class Softmax extends SoftmaxModule {
   constructor(options: { dim: number }) {
-    super("Softmax", "softmax", options);
+    super("softmax", options);
   }
 }
 
 /** Log-softmax along `dim` (required). */
 export class LogSoftmax extends SoftmaxModule {
   constructor(options: { dim: number }) {
-    super("LogSoftmax", "logSoftmax", options);
+    super("logSoftmax", options);
   }
 }
 
 /** Softmin along `dim` (required). */
 export class Softmin extends SoftmaxModule {
   constructor(options: { dim: number }) {
-    super("Softmin", "softmin", options);
+    super("softmin", options);
   }
 }
 
@@ -334,6 +160,6 @@ export class GLU extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return runGlu("GLU", input, this.dim);
+    return gluForward("GLU", input, this.dim);
   }
 }

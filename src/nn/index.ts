@@ -1,10 +1,6 @@
 // nn: modules mirroring torch.nn. One file per layer family; each forward calls F.
 export { Module, type LoadStateDictOptions } from "./module";
-export {
-  ReLU, ReLU6, LeakyReLU, PReLU, RReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, Tanh, Hardtanh, Hardsigmoid,
-  Hardswish, Softplus, Softsign, Softshrink, Hardshrink, Tanhshrink, Threshold, LogSigmoid, Softmax, LogSoftmax,
-  Softmin, GLU,
-} from "./activation";
+export * from "./activation";
 export { Sequential, ModuleList, Flatten, Unflatten, Identity } from "./container";
 export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, LPPool1d, LPPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, type PoolResult } from "./pool";
 export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, type MaxUnpoolModuleOptions } from "./unpool";
