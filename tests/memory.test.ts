@@ -1,6 +1,6 @@
 // Tensors live in the Wasm heap: no leaks, clear failures, and a heap that keeps working.
 import { describe, expect, it } from "vitest";
-import { type Tensor, arange, keep, memory, ones, rand, tensor, tidy, zeros } from "../src/index";
+import { F, type Tensor, arange, keep, memory, ones, rand, tensor, tidy, zeros } from "../src/index";
 
 describe("heap accounting", () => {
   it("10,000 create/dispose cycles leave memory() where it started", () => {
@@ -93,6 +93,20 @@ describe("allocation failures", () => {
     }
     expect(error).toBeInstanceOf(RangeError);
     expect(String((error as Error).message)).toMatch(/cannot grow that far/);
+    // Kernels needing scratch space (softmax along a leading dim: 512 MiB of it here) fail
+    // the same way, never with a Wasm trap.
+    const wide = held[0].view(2, 2 ** 26);
+    for (const f of [F.softmax, F.logSoftmax, F.softmin]) {
+      let trap: unknown = null;
+      try {
+        f(wide, { dim: 0 }).dispose();
+      } catch (e) {
+        trap = e;
+      }
+      expect(trap).toBeInstanceOf(RangeError);
+      expect(String((trap as Error).message)).toMatch(/^(softmax|logSoftmax|softmin): cannot reserve/);
+    }
+    wide.dispose();
     for (const t of held) t.dispose();
     expect(memory()).toMatchObject({ tensors: start.tensors, bytes: start.bytes });
     const again = tensor([1, 2, 3]).add(1);

@@ -1,11 +1,12 @@
 // The activation family's parts shared by F (functional/activation.ts) and the modules
-// (nn/activation.ts): the table of elementwise activations, the option parsers and the
+// (nn/activation.ts): how an elementwise activation is defined, the option parsers and the
 // forward bodies.
 //
-// An elementwise activation is one row of ACTIVATIONS: its options parser and its kernel
-// call. F functions and module classes are generated from the row (`activationFunction`
-// here, `activationModule` in nn/activation.ts): F parses on every call, a module parses
-// once in its constructor, and both run `elementwiseForward`. Parsers throw with the
+// An elementwise activation is one statement in functional/activation.ts,
+// `export const leakyRelu = activation("leakyRelu", parseLeakyRelu, kernelCall)`: its F
+// function, which also records the row (parser and kernel call) that its module class
+// (`activationModule(F.leakyRelu)` in nn/activation.ts) is made from. F parses on every
+// call, a module once in its constructor, and both run `elementwiseForward`. Parsers throw with the
 // caller's layer name ("leakyRelu: ..." from F, "LeakyReLU: ..." from the module).
 // Inputs are never modified: PyTorch's `inplace` option is refused with a clear message.
 
@@ -13,7 +14,7 @@ import { checkBoolean, checkChoice, checkFiniteNumber, checkOptions, checkPositi
 import { badType, badValue, rangeError, shapeStr, typeError } from "../errors";
 import { type Tensor, emptyTensor, normalizeDim, numelOf } from "../tensor";
 import { type Kernels, wasm } from "../wasm";
-import { floatTensor, withContiguous } from "./common";
+import { floatTensor, reserveScratch, withContiguous } from "./common";
 
 /** The options object of an activation without options (besides PyTorch's refused `inplace`). */
 export type Options = Record<string, unknown> | undefined;
@@ -27,58 +28,51 @@ export interface ActivationRow<O, P> {
 /** A kernel call over n floats with the parameters P. */
 export type KernelCall<P> = (k: Kernels, out: number, input: number, n: number, p: P) => void;
 
-function row<O, P>(parse: (layer: string, options: O | undefined) => P, kernel: KernelCall<P>): ActivationRow<O, P> {
-  return { parse, kernel };
-}
-
-// SELU's constants (Klambauer et al., 2017), as in PyTorch.
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
-
 /**
  * The elementwise activations by F name. Adding one: a kernel in assembly/activation.ts, a
  * row here, its F function in functional/activation.ts and its module class in
  * nn/activation.ts (one line each), docs and tests.
  */
-export const ACTIVATIONS = {
-  relu: row(parseNoOptions, (k, o, x, n) => k.relu_f32(o, x, n)),
-  relu6: row(parseNoOptions, (k, o, x, n) => k.hardtanh_f32(o, x, n, 0, 6)),
-  leakyRelu: row(parseLeakyRelu, (k, o, x, n, p) => k.leakyRelu_f32(o, x, n, p.negativeSlope)),
-  elu: row(parseElu, (k, o, x, n, p) => k.elu_f32(o, x, n, p.alpha, 1, 1)),
-  selu: row(parseNoOptions, (k, o, x, n) => k.elu_f32(o, x, n, SELU_ALPHA, SELU_SCALE, 1)),
-  celu: row(parseCelu, (k, o, x, n, p) => k.elu_f32(o, x, n, p.alpha, 1, 1 / p.alpha)),
-  gelu: row(parseGelu, (k, o, x, n, p) => (p.approximate === "tanh" ? k.geluTanh_f32(o, x, n) : k.gelu_f32(o, x, n))),
-  silu: row(parseNoOptions, (k, o, x, n) => k.silu_f32(o, x, n)),
-  mish: row(parseNoOptions, (k, o, x, n) => k.mish_f32(o, x, n)),
-  sigmoid: row(parseNoOptions, (k, o, x, n) => k.sigmoid_f32(o, x, n)),
-  tanh: row(parseNoOptions, (k, o, x, n) => k.tanh_f32(o, x, n)),
-  hardtanh: row(parseHardtanh, (k, o, x, n, p) => k.hardtanh_f32(o, x, n, p.minVal, p.maxVal)),
-  hardsigmoid: row(parseNoOptions, (k, o, x, n) => k.hardsigmoid_f32(o, x, n)),
-  hardswish: row(parseNoOptions, (k, o, x, n) => k.hardswish_f32(o, x, n)),
-  softplus: row(parseSoftplus, (k, o, x, n, p) => k.softplus_f32(o, x, n, p.beta, p.threshold)),
-  softsign: row(parseNoOptions, (k, o, x, n) => k.softsign_f32(o, x, n)),
-  softshrink: row(parseLambd, (k, o, x, n, p) => k.softshrink_f32(o, x, n, p.lambd)),
-  hardshrink: row(parseLambd, (k, o, x, n, p) => k.hardshrink_f32(o, x, n, p.lambd)),
-  tanhshrink: row(parseNoOptions, (k, o, x, n) => k.tanhshrink_f32(o, x, n)),
-  logsigmoid: row(parseNoOptions, (k, o, x, n) => k.logsigmoid_f32(o, x, n)),
-};
 
-export type ActivationName = keyof typeof ACTIVATIONS;
-/** The options object a row's parser takes. */
-export type OptionsOf<R> = R extends { parse(layer: string, options: infer O): unknown } ? NonNullable<O> : never;
-/** The parameters a row's parser returns (a module exposes them as readonly fields). */
-export type ParamsOf<R> = R extends { parse(layer: string, options: never): infer P } ? P : never;
+/**
+ * An elementwise activation's F function. Its row (parser and kernel call) is kept for the
+ * module class made from it (`activationModule(F.leakyRelu)` in nn/activation.ts); the
+ * phantom key carries the parsed parameters' type to that class.
+ */
+export interface ActivationFunction<O, P> {
+  (input: Tensor, options?: O): Tensor;
+  readonly [PARAMS]?: P;
+}
+declare const PARAMS: unique symbol;
 
-/** The F function of a row: parses the options on every call, then runs the kernel. */
-export function activationFunction<K extends ActivationName>(name: K): (input: Tensor, options?: OptionsOf<(typeof ACTIVATIONS)[K]>) => Tensor {
-  const r = ACTIVATIONS[name] as ActivationRow<unknown, unknown>;
-  return (input, options) => elementwiseForward(name, input, r.kernel, r.parse(name, options));
+const ROWS = new WeakMap<object, ActivationRow<unknown, unknown>>();
+
+/**
+ * Defines an elementwise activation: its F name (the layer name in F's messages), its
+ * options parser and its kernel call. Returns the F function, which parses the options on
+ * every call and runs `elementwiseForward`.
+ */
+export function activation<O, P>(name: string, parse: (layer: string, options: O | undefined) => P, kernel: KernelCall<P>): ActivationFunction<O, P> {
+  const f = (input: Tensor, options?: O) => elementwiseForward(name, input, kernel, parse(name, options));
+  ROWS.set(f, { parse: parse as ActivationRow<unknown, unknown>["parse"], kernel: kernel as KernelCall<unknown> });
+  return f;
 }
 
-/** The F function of a row whose F form takes no options (F.sigmoid, F.tanh, ...: PyTorch's have none). */
-export function activationFunctionWithoutOptions(name: ActivationName): (input: Tensor) => Tensor {
-  const r = ACTIVATIONS[name] as ActivationRow<unknown, unknown>;
-  return (input) => elementwiseForward(name, input, r.kernel, r.parse(name, undefined));
+/**
+ * An activation whose F form takes no options (F.sigmoid, F.tanh, ...: PyTorch's have none);
+ * its module still refuses PyTorch's `inplace` with a clear message.
+ */
+export function activationWithoutOptions(name: string, kernel: KernelCall<Record<never, never>>): ActivationFunction<never, Record<never, never>> {
+  const f = (input: Tensor) => elementwiseForward(name, input, kernel, {});
+  ROWS.set(f, { parse: parseNoOptions, kernel: kernel as KernelCall<unknown> });
+  return f as ActivationFunction<never, Record<never, never>>;
+}
+
+/** The parser and kernel call behind an activation's F function. */
+export function rowOf(f: object): ActivationRow<unknown, unknown> {
+  const r = ROWS.get(f);
+  if (r === undefined) throw new TypeError("not an elementwise activation");
+  return r;
 }
 
 /** Validates a float32 input, allocates a same-shape output and runs `kernel` on it. */
@@ -239,13 +233,6 @@ export function parseGluDim(layer: string, options: unknown): number {
 
 // ---- forward bodies of the activations that are not one row ----
 
-/** Scratch space for a kernel, or a RangeError naming what it was for. */
-function scratch(layer: string, k: Kernels, bytes: number, what: string): number {
-  const p = k.scratchReserve(bytes);
-  if (p === 0) throw rangeError(layer, `cannot allocate scratch space for ${what}`);
-  return p;
-}
-
 /** x > 0 ? x : weight[c] * x, with c the channel index (dim 1; inputs under 2-D have one channel). */
 export function preluForward(layer: string, input: unknown, weight: unknown): Tensor {
   const x = floatTensor(layer, "input", input);
@@ -270,12 +257,12 @@ export function preluForward(layer: string, input: unknown, weight: unknown): Te
  * seeded generator; otherwise leaky ReLU with the mean slope.
  */
 export function rreluForward(layer: string, input: unknown, p: RreluParams, training: boolean): Tensor {
-  if (!training) return elementwiseForward(layer, input, ACTIVATIONS.leakyRelu.kernel, { negativeSlope: (p.lower + p.upper) / 2 });
+  if (!training) return elementwiseForward(layer, input, (k, o, x, n, p) => k.leakyRelu_f32(o, x, n, p.negativeSlope), { negativeSlope: (p.lower + p.upper) / 2 });
   const x = floatTensor(layer, "input", input);
   return withContiguous([x], ([c]) => {
     const k = wasm();
     const n = x.numel;
-    const slopes = n > 0 ? scratch(layer, k, 4 * n, `${n} random slopes (input shape ${shapeStr(x.shape)})`) : 0;
+    const slopes = n > 0 ? reserveScratch(layer, 4 * n) : 0;
     const out = emptyTensor(x.shape, "float32", layer);
     if (n > 0) {
       k.randomUniform_f32(slopes, n, p.lower, p.upper);
@@ -299,7 +286,7 @@ export function softmaxForward(layer: string, kind: SoftmaxKind, input: unknown,
   return withContiguous([x], ([c]) => {
     const k = wasm();
     const numel = x.numel;
-    const buf = numel > 0 && inner > 1 ? scratch(layer, k, 8 * inner, `input shape ${shapeStr(x.shape)}`) : 0;
+    const buf = numel > 0 && inner > 1 ? reserveScratch(layer, 8 * inner) : 0;
     const out = emptyTensor(x.shape, "float32", layer);
     if (numel > 0) {
       const sign = kind === "softmin" ? -1 : 1;

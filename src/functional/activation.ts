@@ -1,14 +1,25 @@
 // Activation functions (torch.nn.functional's, section "Non-linear activations"). Every
-// export of this file is public (functional/index.ts re-exports them all). The elementwise
-// ones are generated from their row in ACTIVATIONS (activation-core.ts, with the parsers and
-// forward bodies); the others parse their arguments here and call one forward body.
+// export of this file is public (functional/index.ts re-exports them all). An elementwise
+// activation is one `activation(name, parser, kernel call)` statement: its F function, and
+// the row its module class in nn/activation.ts is made from. Adding one: its kernel in
+// assembly/activation.ts, its statement here, its one-line class in nn/activation.ts
+// (then tests, the fixture generator and the docs). The others parse their arguments here
+// and call one forward body of activation-core.ts.
 
 import { type Tensor } from "../tensor";
 import {
-  activationFunction,
-  activationFunctionWithoutOptions,
+  activation,
+  activationWithoutOptions,
   activationOptions,
   gluForward,
+  parseCelu,
+  parseElu,
+  parseGelu,
+  parseHardtanh,
+  parseLambd,
+  parseLeakyRelu,
+  parseNoOptions,
+  parseSoftplus,
   parseGluDim,
   parseRrelu,
   parseSoftmaxDim,
@@ -20,68 +31,72 @@ import {
   trainingOption,
 } from "./activation-core";
 
+// SELU's constants (Klambauer et al., 2017), as in PyTorch.
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
 /** max(x, 0). */
-export const relu = activationFunction("relu");
+export const relu = activation("relu", parseNoOptions, (k, o, x, n) => k.relu_f32(o, x, n));
 
 /** min(max(x, 0), 6). */
-export const relu6 = activationFunction("relu6");
+export const relu6 = activation("relu6", parseNoOptions, (k, o, x, n) => k.hardtanh_f32(o, x, n, 0, 6));
 
 /** x > 0 ? x : negativeSlope * x (negativeSlope 0.01 by default). */
-export const leakyRelu = activationFunction("leakyRelu");
+export const leakyRelu = activation("leakyRelu", parseLeakyRelu, (k, o, x, n, p) => k.leakyRelu_f32(o, x, n, p.negativeSlope));
 
 /** x > 0 ? x : alpha * (exp(x) - 1). */
-export const elu = activationFunction("elu");
+export const elu = activation("elu", parseElu, (k, o, x, n, p) => k.elu_f32(o, x, n, p.alpha, 1, 1));
 
 /** scale * elu(x, alpha) with SELU's fixed constants. */
-export const selu = activationFunction("selu");
+export const selu = activation("selu", parseNoOptions, (k, o, x, n) => k.elu_f32(o, x, n, SELU_ALPHA, SELU_SCALE, 1));
 
 /** x > 0 ? x : alpha * (exp(x / alpha) - 1); alpha must not be 0. */
-export const celu = activationFunction("celu");
+export const celu = activation("celu", parseCelu, (k, o, x, n, p) => k.elu_f32(o, x, n, p.alpha, 1, 1 / p.alpha));
 
 /** x * Phi(x) (approximate "none", the default) or its tanh approximation (approximate "tanh"). */
-export const gelu = activationFunction("gelu");
+export const gelu = activation("gelu", parseGelu, (k, o, x, n, p) => (p.approximate === "tanh" ? k.geluTanh_f32(o, x, n) : k.gelu_f32(o, x, n)));
 
 /** x * sigmoid(x). */
-export const silu = activationFunction("silu");
+export const silu = activation("silu", parseNoOptions, (k, o, x, n) => k.silu_f32(o, x, n));
 
 /** x * tanh(softplus(x)). */
-export const mish = activationFunction("mish");
+export const mish = activation("mish", parseNoOptions, (k, o, x, n) => k.mish_f32(o, x, n));
 
 /** 1 / (1 + exp(-x)). */
-export const sigmoid = activationFunctionWithoutOptions("sigmoid");
+export const sigmoid = activationWithoutOptions("sigmoid", (k, o, x, n) => k.sigmoid_f32(o, x, n));
 
 /** tanh(x). */
-export const tanh = activationFunctionWithoutOptions("tanh");
+export const tanh = activationWithoutOptions("tanh", (k, o, x, n) => k.tanh_f32(o, x, n));
 
 /** Clamps to [minVal, maxVal] ([-1, 1] by default). */
-export const hardtanh = activationFunction("hardtanh");
+export const hardtanh = activation("hardtanh", parseHardtanh, (k, o, x, n, p) => k.hardtanh_f32(o, x, n, p.minVal, p.maxVal));
 
 /** min(max(x + 3, 0), 6) / 6. */
-export const hardsigmoid = activationFunction("hardsigmoid");
+export const hardsigmoid = activation("hardsigmoid", parseNoOptions, (k, o, x, n) => k.hardsigmoid_f32(o, x, n));
 
 /** x * hardsigmoid(x). */
-export const hardswish = activationFunction("hardswish");
+export const hardswish = activation("hardswish", parseNoOptions, (k, o, x, n) => k.hardswish_f32(o, x, n));
 
 /** log(1 + exp(beta * x)) / beta, or x where beta * x > threshold (beta 1, threshold 20 by default). */
-export const softplus = activationFunction("softplus");
+export const softplus = activation("softplus", parseSoftplus, (k, o, x, n, p) => k.softplus_f32(o, x, n, p.beta, p.threshold));
 
 /** x / (1 + |x|). */
-export const softsign = activationFunctionWithoutOptions("softsign");
+export const softsign = activationWithoutOptions("softsign", (k, o, x, n) => k.softsign_f32(o, x, n));
 
 /**
  * x - lambd above lambd, x + lambd below -lambd, 0 between (lambd 0.5 by default, >= 0).
  * NaN stays NaN (PyTorch 1.13 returned 0 for NaN; later versions propagate it).
  */
-export const softshrink = activationFunction("softshrink");
+export const softshrink = activation("softshrink", parseLambd, (k, o, x, n, p) => k.softshrink_f32(o, x, n, p.lambd));
 
 /** 0 for |x| <= lambd, x elsewhere (lambd 0.5 by default, >= 0). */
-export const hardshrink = activationFunction("hardshrink");
+export const hardshrink = activation("hardshrink", parseLambd, (k, o, x, n, p) => k.hardshrink_f32(o, x, n, p.lambd));
 
 /** x - tanh(x). */
-export const tanhshrink = activationFunctionWithoutOptions("tanhshrink");
+export const tanhshrink = activationWithoutOptions("tanhshrink", (k, o, x, n) => k.tanhshrink_f32(o, x, n));
 
 /** log(sigmoid(x)), without overflow for any x. */
-export const logsigmoid = activationFunctionWithoutOptions("logsigmoid");
+export const logsigmoid = activationWithoutOptions("logsigmoid", (k, o, x, n) => k.logsigmoid_f32(o, x, n));
 
 /** Alias of `logsigmoid`, spelled after the LogSigmoid module. */
 export const logSigmoid = logsigmoid;

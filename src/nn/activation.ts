@@ -1,22 +1,23 @@
 // Activation modules (torch.nn's). Every export of this file is public (nn/index.ts
-// re-exports them all). The elementwise ones are generated from their row in ACTIVATIONS
-// (functional/activation-core.ts): each parses its options once, exposes the parsed values
+// re-exports them all). The elementwise ones are made from their F function's row
+// (parser and kernel call, see functional/activation.ts): each parses its options once, exposes the parsed values
 // as readonly fields (LeakyReLU's negativeSlope, Hardtanh's minVal and maxVal, ...), and
 // its forward calls the same forward body as the F function, with the module's name
 // (its class name) in error messages.
 
-import type { ActivationName, ActivationRow, KernelCall, OptionsOf, ParamsOf, RreluParams, SoftmaxKind, ThresholdParams } from "../functional/activation-core";
+import * as F from "../functional/activation";
+import type { ActivationFunction, ActivationRow, KernelCall, RreluParams, SoftmaxKind, ThresholdParams } from "../functional/activation-core";
 import {
-  ACTIVATIONS, activationOptions, elementwiseForward, gluForward, parseGluDim, parsePrelu, parseRrelu, parseSoftmaxDim, parseThreshold,
+  activationOptions, rowOf, elementwiseForward, gluForward, parseGluDim, parsePrelu, parseRrelu, parseSoftmaxDim, parseThreshold,
   preluForward, rreluForward, softmaxForward, thresholdForward,
 } from "../functional/activation-core";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
 /** A module's constructor options: `Record<string, never>` for activations without options. */
-type ModuleOptions<O> = string extends keyof O ? Record<string, never> : O;
+type ModuleOptions<O> = string extends keyof NonNullable<O> ? Record<string, never> : NonNullable<O>;
 
-/** The module of one row of ACTIVATIONS: parses its options once, keeps them as readonly fields. */
+/** The module of an elementwise activation: parses its options once, keeps them as readonly fields. */
 abstract class ElementwiseActivation extends Module {
   readonly #params: object;
   readonly #kernel: KernelCall<object>;
@@ -32,11 +33,9 @@ abstract class ElementwiseActivation extends Module {
   }
 }
 
-/** The base class of the module of row `name`; the subclass's name is the layer name in messages. */
-function activationModule<K extends ActivationName>(
-  name: K,
-): new (options?: ModuleOptions<OptionsOf<(typeof ACTIVATIONS)[K]>>) => ElementwiseActivation & Readonly<ParamsOf<(typeof ACTIVATIONS)[K]>> {
-  const row = ACTIVATIONS[name] as ActivationRow<unknown, object>;
+/** The base class of the module of the activation whose F function is `f`; the subclass's name is the layer name in messages. */
+function activationModule<O, P>(f: ActivationFunction<O, P>): new (options?: ModuleOptions<O>) => ElementwiseActivation & Readonly<P> {
+  const row = rowOf(f) as ActivationRow<unknown, object>;
   return class extends ElementwiseActivation {
     constructor(options?: unknown) {
       super(row, options);
@@ -44,26 +43,26 @@ function activationModule<K extends ActivationName>(
   } as never;
 }
 
-export class ReLU extends activationModule("relu") {}
-export class ReLU6 extends activationModule("relu6") {}
-export class LeakyReLU extends activationModule("leakyRelu") {}
-export class ELU extends activationModule("elu") {}
-export class SELU extends activationModule("selu") {}
-export class CELU extends activationModule("celu") {}
-export class GELU extends activationModule("gelu") {}
-export class SiLU extends activationModule("silu") {}
-export class Mish extends activationModule("mish") {}
-export class Sigmoid extends activationModule("sigmoid") {}
-export class Tanh extends activationModule("tanh") {}
-export class Hardtanh extends activationModule("hardtanh") {}
-export class Hardsigmoid extends activationModule("hardsigmoid") {}
-export class Hardswish extends activationModule("hardswish") {}
-export class Softplus extends activationModule("softplus") {}
-export class Softsign extends activationModule("softsign") {}
-export class Softshrink extends activationModule("softshrink") {}
-export class Hardshrink extends activationModule("hardshrink") {}
-export class Tanhshrink extends activationModule("tanhshrink") {}
-export class LogSigmoid extends activationModule("logsigmoid") {}
+export class ReLU extends activationModule(F.relu) {}
+export class ReLU6 extends activationModule(F.relu6) {}
+export class LeakyReLU extends activationModule(F.leakyRelu) {}
+export class ELU extends activationModule(F.elu) {}
+export class SELU extends activationModule(F.selu) {}
+export class CELU extends activationModule(F.celu) {}
+export class GELU extends activationModule(F.gelu) {}
+export class SiLU extends activationModule(F.silu) {}
+export class Mish extends activationModule(F.mish) {}
+export class Sigmoid extends activationModule(F.sigmoid) {}
+export class Tanh extends activationModule(F.tanh) {}
+export class Hardtanh extends activationModule(F.hardtanh) {}
+export class Hardsigmoid extends activationModule(F.hardsigmoid) {}
+export class Hardswish extends activationModule(F.hardswish) {}
+export class Softplus extends activationModule(F.softplus) {}
+export class Softsign extends activationModule(F.softsign) {}
+export class Softshrink extends activationModule(F.softshrink) {}
+export class Hardshrink extends activationModule(F.hardshrink) {}
+export class Tanhshrink extends activationModule(F.tanhshrink) {}
+export class LogSigmoid extends activationModule(F.logsigmoid) {}
 
 /** PReLU with `numParameters` learnable slopes (1, or one per channel), each initialised to `init`. */
 export class PReLU extends Module {
