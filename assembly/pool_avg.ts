@@ -118,7 +118,7 @@ function averageBody(out: usize, input: usize, scratch: usize, d: PoolDesc, lp: 
           scaleKey = countDH;
           scaleRow(scale, countW, oW, countDH, divisorOverride, lp, kernelSize);
         }
-        const nr = windowRows(rows, d, od, oh);
+        const nr = windowRows(rows, od * sD - pD, oh * sH - pH, iD, iH, iW, kD, kH, 1, 1);
         if (fused && stride2Output(o, src, rows, nr, iW, oW, kW, pW, jIn, jEnd, scale, inputEnd, SUM)) {
           // done in registers
         } else if (lp) {
@@ -139,7 +139,7 @@ function averageBody(out: usize, input: usize, scratch: usize, d: PoolDesc, lp: 
 /**
  * Average pooling. out: planes x oD x oH x oW; input: planes x iD x iH x iW (float32).
  * desc (a PoolDesc): countIncludePad 1 counts padding (not the ceil-mode overhang) in
- * the divisor; divisorOverride 0 for none; dilation 1.
+ * the divisor; divisorOverride 0 for none; dilation is not read (always 1).
  * REQUIRES: sizes, kernel, stride >= 1; 0 <= padding <= kernel / 2; every window starts
  * inside the input or its left padding; scratch of poolScratchBytes(desc).
  */
