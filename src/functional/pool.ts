@@ -275,7 +275,7 @@ export function avgPoolForward(layer: string, n: Spatial, input: unknown, params
 }
 
 /** @internal */
-export function lpPoolForward(layer: string, n: 1 | 2, input: unknown, params: LPPoolParams): Tensor {
+export function lpPoolForward(layer: string, n: Spatial, input: unknown, params: LPPoolParams): Tensor {
   return averageForward(layer, n, input, params);
 }
 

@@ -20,6 +20,7 @@ import {
   type MaxPoolOptions,
   type MaxPoolParams,
   type Size,
+  type Window,
   avgPoolForward,
   lpPoolForward,
   maxPoolForward,
@@ -33,32 +34,40 @@ import { Module } from "./module";
 /** What forward returns: `[output, indices]` when the module was built with `returnIndices: true`. */
 export type PoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
-abstract class MaxPoolNd<R extends boolean> extends Module {
+/** What the window-pooling modules share: settings parsed once, and the spatial rank. */
+abstract class WindowPoolNd<P extends Window> extends Module {
   /** Spatial dimensions of the input, set by each concrete class. */
   static readonly spatial: 1 | 2 | 3;
   readonly kernelSize: Size;
   readonly stride: Size;
+  readonly ceilMode: boolean;
+  protected readonly spatial: 1 | 2 | 3;
+  protected readonly params: P;
+
+  constructor(kernelSize: Size, stride: Size | null | undefined, parse: (layer: string, n: 1 | 2 | 3) => P) {
+    super();
+    this.spatial = new.target.spatial;
+    this.params = parse(this.layerName, this.spatial);
+    this.kernelSize = kernelSize;
+    this.stride = stride ?? kernelSize;
+    this.ceilMode = this.params.ceilMode;
+  }
+}
+
+abstract class MaxPoolNd<R extends boolean> extends WindowPoolNd<MaxPoolParams> {
   readonly padding: Size;
   readonly dilation: Size;
   readonly returnIndices: R;
-  readonly ceilMode: boolean;
-  readonly #n: 1 | 2 | 3;
-  readonly #params: MaxPoolParams;
 
   constructor(kernelSize: Size, options: MaxPoolOptions & { returnIndices?: R } = {}) {
-    super();
-    this.#n = new.target.spatial;
-    this.#params = parseMaxPool(this.layerName, this.#n, kernelSize, options);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
+    super(kernelSize, options.stride, (layer, n) => parseMaxPool(layer, n, kernelSize, options));
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
-    this.returnIndices = this.#params.returnIndices as R;
-    this.ceilMode = this.#params.ceilMode;
+    this.returnIndices = this.params.returnIndices as R;
   }
 
   forward(input: Tensor): PoolResult<R> {
-    return maxPoolForward(this.layerName, this.#n, input, this.#params) as PoolResult<R>;
+    return maxPoolForward(this.layerName, this.spatial, input, this.params) as PoolResult<R>;
   }
 }
 
@@ -71,30 +80,18 @@ export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> { static 
 /** torch.nn.MaxPool3d: input [N, C, D, H, W] or [C, D, H, W]. */
 export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> { static override readonly spatial = 3; }
 
-abstract class AvgPoolNd extends Module {
-  /** Spatial dimensions of the input, set by each concrete class. */
-  static readonly spatial: 1 | 2 | 3;
-  readonly kernelSize: Size;
-  readonly stride: Size;
+abstract class AvgPoolNd extends WindowPoolNd<AvgPoolParams> {
   readonly padding: Size;
-  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  readonly #n: 1 | 2 | 3;
-  readonly #params: AvgPoolParams;
 
   constructor(kernelSize: Size, options: AvgPoolOptions = {}) {
-    super();
-    this.#n = new.target.spatial;
-    this.#params = parseAvgPool(this.layerName, this.#n, kernelSize, options);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
+    super(kernelSize, options.stride, (layer, n) => parseAvgPool(layer, n, kernelSize, options));
     this.padding = options.padding ?? 0;
-    this.ceilMode = this.#params.ceilMode;
-    this.countIncludePad = this.#params.countIncludePad;
+    this.countIncludePad = this.params.countIncludePad;
   }
 
   forward(input: Tensor): Tensor {
-    return avgPoolForward(this.layerName, this.#n, input, this.#params);
+    return avgPoolForward(this.layerName, this.spatial, input, this.params);
   }
 }
 
@@ -121,28 +118,17 @@ export class AvgPool2d extends AvgPoolWithDivisor { static override readonly spa
 /** torch.nn.AvgPool3d. */
 export class AvgPool3d extends AvgPoolWithDivisor { static override readonly spatial = 3; }
 
-abstract class LPPoolNd extends Module {
-  /** Spatial dimensions of the input, set by each concrete class. */
-  static readonly spatial: 1 | 2;
+abstract class LPPoolNd extends WindowPoolNd<LPPoolParams> {
+  static override readonly spatial: 1 | 2;
   readonly normType: number;
-  readonly kernelSize: Size;
-  readonly stride: Size;
-  readonly ceilMode: boolean;
-  readonly #n: 1 | 2;
-  readonly #params: LPPoolParams;
 
   constructor(normType: number, kernelSize: Size, options: LPPoolOptions = {}) {
-    super();
-    this.#n = new.target.spatial;
-    this.#params = parseLPPool(this.layerName, this.#n, normType, kernelSize, options);
+    super(kernelSize, options.stride, (layer, n) => parseLPPool(layer, n, normType, kernelSize, options));
     this.normType = normType;
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.ceilMode = this.#params.ceilMode;
   }
 
   forward(input: Tensor): Tensor {
-    return lpPoolForward(this.layerName, this.#n, input, this.#params);
+    return lpPoolForward(this.layerName, this.spatial, input, this.params);
   }
 }
 
