@@ -5,7 +5,7 @@ import { batched, checkBoolean, checkOptions, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { poolOutputSize } from "../shape";
 import { type Tensor, checkDtype, emptyTensor } from "../tensor";
-import { descriptor, dhw, wasm } from "../wasm";
+import { descriptor, wasm } from "../wasm";
 import { POOL_DESC } from "../../build/abi.js";
 import { reserveScratch } from "./common";
 
@@ -230,13 +230,21 @@ const NO_WINDOW = { k3: [1, 1, 1], s3: [1, 1, 1], p3: [0, 0, 0], d3: [1, 1, 1] }
 
 /**
  * @internal Writes the PoolDesc of a call (sizes from the plan; the window, or none for
- * adaptive pooling; the average and LP settings) and returns its address.
+ * adaptive pooling; the average and LP settings) and returns its address. The fields are
+ * spelled out rather than spread from dhw(): six spread objects per call measured about
+ * 5 us, a quarter of a small pooling call.
  */
 export function poolDesc(plan: Plan, w: Pick<Window, "k3" | "s3" | "p3" | "d3"> = NO_WINDOW, avg: Partial<AvgPoolParams & LPPoolParams> = {}): number {
+  const { in3, out3 } = plan;
+  const { k3, s3, p3, d3 } = w;
   return descriptor(POOL_DESC, {
     planes: plan.planes,
-    ...dhw("in", plan.in3), ...dhw("out", plan.out3),
-    ...dhw("kernel", w.k3), ...dhw("stride", w.s3), ...dhw("pad", w.p3), ...dhw("dilation", w.d3),
+    inD: in3[0], inH: in3[1], inW: in3[2],
+    outD: out3[0], outH: out3[1], outW: out3[2],
+    kernelD: k3[0], kernelH: k3[1], kernelW: k3[2],
+    strideD: s3[0], strideH: s3[1], strideW: s3[2],
+    padD: p3[0], padH: p3[1], padW: p3[2],
+    dilationD: d3[0], dilationH: d3[1], dilationW: d3[2],
     countIncludePad: avg.countIncludePad ? 1 : 0,
     divisorOverride: avg.divisorOverride ?? 0,
     normType: avg.normType ?? 0,
