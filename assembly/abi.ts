@@ -108,3 +108,26 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   /** Output stride of dimension d, in elements. */
   @inline outStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>(2 * MAX_STRIDED_DIMS + d) << 2)); }
 }
+
+// ---- pooling (pool.ts and the pool_*.ts files it lists) ----
+
+/**
+ * One max, average or power-average pooling call. `planes` = N*C planes of
+ * inD x inH x inW elements in, outD x outH x outW out; 1-D and 2-D pooling are 3-D with
+ * size-1 depth (and height), kernel 1, stride 1, padding 0 and dilation 1 there.
+ */
+@unmanaged export class PoolDesc {
+  planes: i32;
+  inD: i32; inH: i32; inW: i32;
+  outD: i32; outH: i32; outW: i32;
+  kernelD: i32; kernelH: i32; kernelW: i32;
+  strideD: i32; strideH: i32; strideW: i32;
+  padD: i32; padH: i32; padW: i32;
+  dilationD: i32; dilationH: i32; dilationW: i32;
+  /** avgPool3d_f32: 1 counts the padding (not the ceil-mode overhang) in the divisor. */
+  countIncludePad: i32;
+  /** avgPool3d_f32: divide by this instead of the window size; 0 for none. */
+  divisorOverride: i32;
+  /** lpPool3d_f32: the power p (non-zero). */
+  normType: f32;
+}

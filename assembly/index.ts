@@ -6,7 +6,10 @@ export { randomSeed, randomUniform_f32, randomNormal_f32, randomTruncNormal_f32 
 export * from "./activation";
 export { prelu_f32, glu_f32 } from "./gated";
 export { softmax_f32, logSoftmax_f32 } from "./softmax";
-export { maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32, lpPool3d_f32, adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3d_with_indices_f32, pool_scratch_bytes, adaptive_pool_scratch_bytes } from "./pool";
+export {
+  maxPool3d_f32, maxPool3dWithIndices_f32, avgPool3d_f32, lpPool3d_f32, adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32,
+  adaptiveMaxPool3dWithIndices_f32, poolScratchBytes, adaptivePoolScratchBytes,
+} from "./pool";
 export { maxUnpool3d_f32 } from "./unpool";
 export { gemm_f32, gemm_scratch_bytes, gemv_f32, gemv_rows_f32 } from "./gemm";
 export { conv_f32, conv_scratch_bytes, conv_winograd_cost } from "./conv";

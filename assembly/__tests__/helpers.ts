@@ -1,4 +1,4 @@
-import { MAX_STRIDED_DIMS } from "../abi";
+import { MAX_STRIDED_DIMS, PoolDesc } from "../abi";
 import { isClose } from "../../tests/helpers/closeness";
 
 // Shared by the kernel specs: buffers from the heap and bit-exact comparisons.
@@ -54,4 +54,30 @@ export function allClose(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool
     if (!isClose(<f64>load<f32>(a + (<usize>i << 2)), <f64>load<f32>(e + (<usize>i << 2)), rtol, atol)) return false;
   }
   return true;
+}
+
+// ---- pooling
+
+/**
+ * A PoolDesc (abi.ts) in a fresh heap block: sizes, kernel, stride, padding and dilation
+ * as [D, H, W]; the average and LP fields zero. The caller frees it.
+ */
+export function poolDesc(planes: i32, inSize: i32[], outSize: i32[], kernel: i32[], stride: i32[], padding: i32[], dilation: i32[]): PoolDesc {
+  const d = changetype<PoolDesc>(heap.alloc(offsetof<PoolDesc>()));
+  d.planes = planes;
+  d.inD = inSize[0]; d.inH = inSize[1]; d.inW = inSize[2];
+  d.outD = outSize[0]; d.outH = outSize[1]; d.outW = outSize[2];
+  d.kernelD = kernel[0]; d.kernelH = kernel[1]; d.kernelW = kernel[2];
+  d.strideD = stride[0]; d.strideH = stride[1]; d.strideW = stride[2];
+  d.padD = padding[0]; d.padH = padding[1]; d.padW = padding[2];
+  d.dilationD = dilation[0]; d.dilationH = dilation[1]; d.dilationW = dilation[2];
+  d.countIncludePad = 0;
+  d.divisorOverride = 0;
+  d.normType = 0;
+  return d;
+}
+
+/** Frees every block of `ptrs`. */
+export function freeAll(ptrs: usize[]): void {
+  for (let i = 0; i < ptrs.length; i++) heap.free(ptrs[i]);
 }

@@ -1,11 +1,12 @@
+import { PoolDesc } from "../abi";
 import {
-  maxPool3d_f32, maxPool3d_with_indices_f32, avgPool3d_f32, lpPool3d_f32,
-  adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3d_with_indices_f32,
-  pool_scratch_bytes, adaptive_pool_scratch_bytes,
+  maxPool3d_f32, maxPool3dWithIndices_f32, avgPool3d_f32, lpPool3d_f32,
+  adaptiveAvgPool3d_f32, adaptiveMaxPool3d_f32, adaptiveMaxPool3dWithIndices_f32,
+  poolScratchBytes, adaptivePoolScratchBytes,
 } from "../pool";
 import { maxUnpool3d_f32 } from "../unpool";
-import { maxPool3d_ref, avgPool3d_ref, adaptivePool3d_ref, maxUnpool3d_ref } from "../reference/pool";
-import { buffer, LENGTHS, tricky } from "./helpers";
+import { maxPool3d_ref, avgPool3d_ref, lpPool3d_ref, adaptivePool3d_ref, maxUnpool3d_ref } from "../reference/pool";
+import { allClose, buffer, freeAll, LENGTHS, poolDesc, tricky } from "./helpers";
 
 function ramp(i: i32): f32 { return <f32>((i * 37) % 23) * 0.25 - 2.0; }
 function allNegative(i: i32): f32 { return -1.0 - <f32>((i * 13) % 17); }
@@ -38,22 +39,6 @@ function sameInts(a: usize, b: usize, n: i32): bool {
   return true;
 }
 
-/** Within tol * (1 + |expected|); NaN equals NaN, infinities exact. */
-function close(a: usize, b: usize, n: i32, tol: f32): bool {
-  for (let i = 0; i < n; i++) {
-    const x = load<f32>(a + (<usize>i << 2));
-    const y = load<f32>(b + (<usize>i << 2));
-    if (isNaN(y)) {
-      if (!isNaN(x)) return false;
-    } else if (!isFinite(y)) {
-      if (x != y) return false;
-    } else if (!(Mathf.abs(x - y) <= tol * (1 + Mathf.abs(y)))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Window settings along W (and H): kernel, stride, padding, dilation.
 const K: i32[] = [1, 2, 2, 3, 3, 3, 2, 3, 4, 3, 2, 4, 3];
 const S: i32[] = [1, 2, 2, 2, 2, 1, 1, 3, 2, 2, 3, 4, 2];
@@ -68,43 +53,64 @@ function valuesOf(kind: i32): (i: i32) => f32 {
   return ramp;
 }
 
-describe("maxPool3d_f32 and maxPool3d_with_indices_f32", () => {
+/** Window config c of K/S/P/D over H and W of planes x iH x iW, output sizes as PyTorch; outW or outH may be < 1. */
+function window2d(planes: i32, iH: i32, iW: i32, c: i32, ceil: bool): PoolDesc {
+  const k = K[c], s = S[c], p = P[c], d = D[c];
+  return poolDesc(planes, [1, iH, iW], [1, outSize(iH, k, s, p, d, ceil), outSize(iW, k, s, p, d, ceil)], [1, k, k], [1, s, s], [0, p, p], [1, d, d]);
+}
+
+function inputSize(d: PoolDesc): i32 { return d.planes * d.inD * d.inH * d.inW; }
+function outputSize(d: PoolDesc): i32 { return d.planes * d.outD * d.outH * d.outW; }
+
+/** Both max kernels against the twin: values, and indices exactly. */
+function checkMax(d: PoolDesc, values: (i: i32) => f32, label: string): void {
+  const m = outputSize(d);
+  const desc = changetype<usize>(d);
+  const input = buffer(inputSize(d), values);
+  const out = buffer(m, ramp), idx = buffer(m, ramp), ref = buffer(m, ramp), refIdx = buffer(m, ramp);
+  const scratch = heap.alloc(poolScratchBytes(desc));
+  maxPool3d_ref(ref, refIdx, input, desc);
+  maxPool3d_f32(out, input, scratch, desc);
+  expect(sameValues(out, ref, m)).toBe(true, "values " + label);
+  maxPool3dWithIndices_f32(out, idx, input, scratch, desc);
+  expect(sameValues(out, ref, m)).toBe(true, "values with indices " + label);
+  expect(sameInts(idx, refIdx, m)).toBe(true, "indices " + label);
+  freeAll([scratch, input, out, idx, ref, refIdx]);
+}
+
+/** avgPool3d_f32 (lp false) or lpPool3d_f32 against the twin. */
+function checkAverage(d: PoolDesc, values: (i: i32) => f32, lp: bool, label: string): void {
+  const m = outputSize(d);
+  const desc = changetype<usize>(d);
+  const input = buffer(inputSize(d), values);
+  const out = buffer(m, ramp), ref = buffer(m, ramp);
+  const scratch = heap.alloc(poolScratchBytes(desc));
+  if (lp) {
+    lpPool3d_ref(ref, input, desc);
+    lpPool3d_f32(out, input, scratch, desc);
+  } else {
+    avgPool3d_ref(ref, input, desc);
+    avgPool3d_f32(out, input, scratch, desc);
+  }
+  expect(allClose(out, ref, m, 1e-5, 1e-5)).toBe(true, label);
+  freeAll([scratch, input, out, ref]);
+}
+
+describe("maxPool3d_f32 and maxPool3dWithIndices_f32", () => {
   it("match the scalar twin on widths around the vector width, every window shape, NaN and infinities", () => {
     let checked = 0;
     for (let wi = 0; wi < LENGTHS.length; wi++) {
-      const iW = LENGTHS[wi];
       for (let c = 0; c < K.length; c++) {
         for (let hi = 0; hi < HEIGHTS.length; hi++) {
-          const iH = HEIGHTS[hi];
           for (let ceil = 0; ceil < 2; ceil++) {
-            const k = K[c], s = S[c], p = P[c], d = D[c];
-            const oW = outSize(iW, k, s, p, d, ceil == 1);
-            const oH = outSize(iH, k, s, p, d, ceil == 1);
-            if (oW < 1 || oH < 1) continue;
             for (let kind = 0; kind < 4; kind++) {
-              const planes = 1 + (kind & 1);
-              const n = planes * iH * iW;
-              const m = planes * oH * oW;
-              const input = buffer(n, valuesOf(kind));
-              const out = buffer(m, ramp);
-              const idx = buffer(m, ramp);
-              const ref = buffer(m, ramp);
-              const refIdx = buffer(m, ramp);
-              const scratch = heap.alloc(pool_scratch_bytes(iW, oW, 1, k, k, s, p, d));
-              maxPool3d_ref(ref, refIdx, input, planes, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, p, p, 1, d, d);
-              maxPool3d_f32(out, input, planes, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, p, p, 1, d, d, scratch);
-              const label = "iW=" + iW.toString() + " iH=" + iH.toString() + " config " + c.toString() + " ceil " + ceil.toString() + " kind " + kind.toString();
-              expect(sameValues(out, ref, m)).toBe(true, "values " + label);
-              maxPool3d_with_indices_f32(out, idx, input, planes, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, p, p, 1, d, d, scratch);
-              expect(sameValues(out, ref, m)).toBe(true, "values with indices " + label);
-              expect(sameInts(idx, refIdx, m)).toBe(true, "indices " + label);
-              heap.free(scratch);
-              heap.free(input);
-              heap.free(out);
-              heap.free(idx);
-              heap.free(ref);
-              heap.free(refIdx);
-              checked++;
+              const d = window2d(1 + (kind & 1), HEIGHTS[hi], LENGTHS[wi], c, ceil == 1);
+              if (d.outW >= 1 && d.outH >= 1) {
+                const label = "iW=" + d.inW.toString() + " iH=" + d.inH.toString() + " config " + c.toString() + " ceil " + ceil.toString() + " kind " + kind.toString();
+                checkMax(d, valuesOf(kind), label);
+                checked++;
+              }
+              heap.free(changetype<usize>(d));
             }
           }
         }
@@ -115,49 +121,28 @@ describe("maxPool3d_f32 and maxPool3d_with_indices_f32", () => {
 
   it("match the twin in 3-D with a window in every dimension", () => {
     const iD = 4, iH = 5, iW = 19, k = 3, s = 2, p = 1;
-    const oD = outSize(iD, k, s, p, 1, true), oH = outSize(iH, k, s, p, 1, true), oW = outSize(iW, k, s, p, 1, true);
-    const planes = 3;
-    const n = planes * iD * iH * iW, m = planes * oD * oH * oW;
-    const input = buffer(n, tricky);
-    const out = buffer(m, ramp), idx = buffer(m, ramp), ref = buffer(m, ramp), refIdx = buffer(m, ramp);
-    const scratch = heap.alloc(pool_scratch_bytes(iW, oW, k, k, k, s, p, 1));
-    maxPool3d_ref(ref, refIdx, input, planes, iD, iH, iW, oD, oH, oW, k, k, k, s, s, s, p, p, p, 1, 1, 1);
-    maxPool3d_f32(out, input, planes, iD, iH, iW, oD, oH, oW, k, k, k, s, s, s, p, p, p, 1, 1, 1, scratch);
-    expect(sameValues(out, ref, m)).toBe(true);
-    maxPool3d_with_indices_f32(out, idx, input, planes, iD, iH, iW, oD, oH, oW, k, k, k, s, s, s, p, p, p, 1, 1, 1, scratch);
-    expect(sameValues(out, ref, m)).toBe(true);
-    expect(sameInts(idx, refIdx, m)).toBe(true);
+    const out3 = [outSize(iD, k, s, p, 1, true), outSize(iH, k, s, p, 1, true), outSize(iW, k, s, p, 1, true)];
+    const d = poolDesc(3, [iD, iH, iW], out3, [k, k, k], [s, s, s], [p, p, p], [1, 1, 1]);
+    checkMax(d, tricky, "3-D");
+    heap.free(changetype<usize>(d));
   });
 });
 
 describe("avgPool3d_f32 and lpPool3d_f32", () => {
   it("match the scalar twin (countIncludePad both ways, divisorOverride, ceil mode)", () => {
     for (let wi = 0; wi < LENGTHS.length; wi++) {
-      const iW = LENGTHS[wi];
       for (let c = 0; c < K.length; c++) {
         if (D[c] != 1) continue;
         for (let hi = 0; hi < HEIGHTS.length; hi++) {
-          const iH = HEIGHTS[hi];
           for (let mode = 0; mode < 6; mode++) {
-            const k = K[c], s = S[c], p = P[c];
-            const ceil = mode >= 3;
-            const include = mode % 3 == 0 ? 1 : 0;
-            const divisor = mode % 3 == 2 ? 3 : 0;
-            const oW = outSize(iW, k, s, p, 1, ceil), oH = outSize(iH, k, s, p, 1, ceil);
-            if (oW < 1 || oH < 1) continue;
-            const planes = 2;
-            const n = planes * iH * iW, m = planes * oH * oW;
-            const input = buffer(n, mode == 1 ? tricky : ramp);
-            const out = buffer(m, ramp), ref = buffer(m, ramp);
-            const scratch = heap.alloc(pool_scratch_bytes(iW, oW, 1, k, k, s, p, 1));
-            avgPool3d_ref(ref, input, planes, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, p, p, include, divisor, false, 1);
-            avgPool3d_f32(out, input, planes, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, p, p, include, divisor, scratch);
-            const label = "iW=" + iW.toString() + " iH=" + iH.toString() + " config " + c.toString() + " mode " + mode.toString();
-            expect(close(out, ref, m, 1e-5)).toBe(true, "avg " + label);
-            heap.free(scratch);
-            heap.free(input);
-            heap.free(out);
-            heap.free(ref);
+            const d = window2d(2, HEIGHTS[hi], LENGTHS[wi], c, mode >= 3);
+            d.countIncludePad = mode % 3 == 0 ? 1 : 0;
+            d.divisorOverride = mode % 3 == 2 ? 3 : 0;
+            if (d.outW >= 1 && d.outH >= 1) {
+              const label = "avg iW=" + d.inW.toString() + " iH=" + d.inH.toString() + " config " + c.toString() + " mode " + mode.toString();
+              checkAverage(d, mode == 1 ? tricky : ramp, false, label);
+            }
+            heap.free(changetype<usize>(d));
           }
         }
       }
@@ -167,25 +152,15 @@ describe("avgPool3d_f32 and lpPool3d_f32", () => {
   it("LPPool matches the twin for p = 1, 2, 3 and 1.5", () => {
     const norms: f32[] = [1, 2, 3, 1.5];
     for (let wi = 0; wi < LENGTHS.length; wi++) {
-      const iW = LENGTHS[wi];
       for (let c = 0; c < K.length; c++) {
         if (D[c] != 1) continue;
         for (let q = 0; q < norms.length; q++) {
-          const k = K[c], s = S[c], iH = 5;
+          const k = K[c], s = S[c], iH = 5, iW = LENGTHS[wi];
           const ceil = (c & 1) == 1;
-          const oW = outSize(iW, k, s, 0, 1, ceil), oH = outSize(iH, k, s, 0, 1, ceil);
-          if (oW < 1 || oH < 1) continue;
-          const n = iH * iW, m = oH * oW;
-          const input = buffer(n, positive);
-          const out = buffer(m, ramp), ref = buffer(m, ramp);
-          const scratch = heap.alloc(pool_scratch_bytes(iW, oW, 1, k, k, s, 0, 1));
-          avgPool3d_ref(ref, input, 1, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, 0, 0, 0, 1, 0, true, norms[q]);
-          lpPool3d_f32(out, input, 1, 1, iH, iW, 1, oH, oW, 1, k, k, 1, s, s, norms[q], scratch);
-          expect(close(out, ref, m, 1e-5)).toBe(true, "lp iW=" + iW.toString() + " config " + c.toString() + " p index " + q.toString());
-          heap.free(scratch);
-          heap.free(input);
-          heap.free(out);
-          heap.free(ref);
+          const d = poolDesc(1, [1, iH, iW], [1, outSize(iH, k, s, 0, 1, ceil), outSize(iW, k, s, 0, 1, ceil)], [1, k, k], [1, s, s], [0, 0, 0], [1, 1, 1]);
+          d.normType = norms[q];
+          if (d.outW >= 1 && d.outH >= 1) checkAverage(d, positive, true, "lp iW=" + iW.toString() + " config " + c.toString() + " p index " + q.toString());
+          heap.free(changetype<usize>(d));
         }
       }
     }
@@ -198,27 +173,23 @@ describe("adaptive pooling", () => {
       const iW = LENGTHS[wi];
       for (let oW = 1; oW <= iW + 3; oW += 1 + iW / 5) {
         for (let kind = 0; kind < 3; kind++) {
-          const iD = 2, iH = 3, oD = 2, oH = 2, planes = 2;
-          const n = planes * iD * iH * iW, m = planes * oD * oH * oW;
-          const input = buffer(n, valuesOf(kind));
+          const d = poolDesc(2, [2, 3, iW], [2, 2, oW], [1, 1, 1], [1, 1, 1], [0, 0, 0], [1, 1, 1]);
+          const desc = changetype<usize>(d);
+          const m = outputSize(d);
+          const input = buffer(inputSize(d), valuesOf(kind));
           const out = buffer(m, ramp), idx = buffer(m, ramp), ref = buffer(m, ramp), refIdx = buffer(m, ramp);
-          const scratch = heap.alloc(adaptive_pool_scratch_bytes(iD, iH, iW));
+          const scratch = heap.alloc(adaptivePoolScratchBytes(desc));
           const label = "iW=" + iW.toString() + " oW=" + oW.toString() + " kind " + kind.toString();
-          adaptivePool3d_ref(ref, refIdx, input, planes, iD, iH, iW, oD, oH, oW, true);
-          adaptiveMaxPool3d_f32(out, input, planes, iD, iH, iW, oD, oH, oW, scratch);
+          adaptivePool3d_ref(ref, refIdx, input, desc, true);
+          adaptiveMaxPool3d_f32(out, input, scratch, desc);
           expect(sameValues(out, ref, m)).toBe(true, "max " + label);
-          adaptiveMaxPool3d_with_indices_f32(out, idx, input, planes, iD, iH, iW, oD, oH, oW);
+          adaptiveMaxPool3dWithIndices_f32(out, idx, input, desc);
           expect(sameValues(out, ref, m)).toBe(true, "max with indices " + label);
           expect(sameInts(idx, refIdx, m)).toBe(true, "indices " + label);
-          adaptivePool3d_ref(ref, 0, input, planes, iD, iH, iW, oD, oH, oW, false);
-          adaptiveAvgPool3d_f32(out, input, planes, iD, iH, iW, oD, oH, oW, scratch);
-          expect(close(out, ref, m, 1e-5)).toBe(true, "avg " + label);
-          heap.free(scratch);
-          heap.free(input);
-          heap.free(out);
-          heap.free(idx);
-          heap.free(ref);
-          heap.free(refIdx);
+          adaptivePool3d_ref(ref, 0, input, desc, false);
+          adaptiveAvgPool3d_f32(out, input, scratch, desc);
+          expect(allClose(out, ref, m, 1e-5, 1e-5)).toBe(true, "avg " + label);
+          freeAll([scratch, input, out, idx, ref, refIdx, desc]);
         }
       }
     }
@@ -238,10 +209,7 @@ describe("maxUnpool3d_f32", () => {
       expect(maxUnpool3d_f32(out, input, indices, planes, inPlane, outPlane)).toBe(-1);
       expect(maxUnpool3d_ref(ref, input, indices, planes, inPlane, outPlane)).toBe(-1);
       expect(sameValues(out, ref, planes * outPlane)).toBe(true);
-      heap.free(input);
-      heap.free(indices);
-      heap.free(out);
-      heap.free(ref);
+      freeAll([input, indices, out, ref]);
     }
   });
 
@@ -259,10 +227,7 @@ describe("maxUnpool3d_f32", () => {
       const out = buffer(planes * outPlane, ramp), untouched = buffer(planes * outPlane, ramp);
       expect(maxUnpool3d_f32(out, input, indices, planes, inPlane, outPlane)).toBe(bad);
       expect(sameValues(out, untouched, planes * outPlane)).toBe(true);
-      heap.free(input);
-      heap.free(indices);
-      heap.free(out);
-      heap.free(untouched);
+      freeAll([input, indices, out, untouched]);
     }
   });
 });

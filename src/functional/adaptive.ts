@@ -6,7 +6,7 @@ import { checkBoolean, checkOptions } from "../args";
 import { badType } from "../errors";
 import type { Tensor } from "../tensor";
 import { wasm } from "../wasm";
-import { planInput, runPlan } from "./pool";
+import { planInput, poolDesc, runPlan } from "./pool";
 import { reserveScratch } from "./common";
 
 type Spatial = 1 | 2 | 3;
@@ -20,7 +20,7 @@ export interface AdaptiveMaxPoolOptions {
 }
 
 /** @internal Validated output size: non-negative integers or null (keep the input size). */
-export function adaptiveSize(layer: string, n: Spatial, outputSize: unknown): (number | null)[] {
+export function parseAdaptiveSize(layer: string, n: Spatial, outputSize: unknown): (number | null)[] {
   const values = typeof outputSize === "number" ? new Array<number>(n).fill(outputSize) : outputSize;
   const ok = (v: unknown) => v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0);
   if (!Array.isArray(values) || values.length !== n || !values.every(ok)) {
@@ -31,7 +31,7 @@ export function adaptiveSize(layer: string, n: Spatial, outputSize: unknown): (n
 }
 
 /** @internal Validated returnIndices option. */
-export function adaptiveMaxConfig(layer: string, options: unknown): boolean {
+export function parseAdaptiveMaxPool(layer: string, options: unknown): boolean {
   const o = checkOptions(layer, options, ["returnIndices"]);
   return checkBoolean(layer, "returnIndices", o.returnIndices ?? false);
 }
@@ -44,10 +44,9 @@ function outputs(size: (number | null)[]): (spatial: number[]) => number[] {
 export function adaptiveAvgPoolForward(layer: string, n: Spatial, input: unknown, size: (number | null)[]): Tensor {
   const plan = planInput(layer, n, input, outputs(size));
   return runPlan(plan, layer, ["float32"], (src, [out]) => {
-    const [iD, iH, iW] = plan.in3;
-    const [oD, oH, oW] = plan.out3;
-    const scratch = reserveScratch(layer, wasm().adaptive_pool_scratch_bytes(iD, iH, iW));
-    wasm().adaptiveAvgPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, scratch);
+    const desc = poolDesc(plan);
+    const scratch = reserveScratch(layer, wasm().adaptivePoolScratchBytes(desc));
+    wasm().adaptiveAvgPool3d_f32(out, src, scratch, desc);
   })[0];
 }
 
@@ -56,33 +55,38 @@ export function adaptiveMaxPoolForward(layer: string, n: Spatial, input: unknown
   const plan = planInput(layer, n, input, outputs(size));
   const dtypes = returnIndices ? (["float32", "int32"] as const) : (["float32"] as const);
   const outs = runPlan(plan, layer, dtypes, (src, [out, indices]) => {
-    const [iD, iH, iW] = plan.in3;
-    const [oD, oH, oW] = plan.out3;
+    const desc = poolDesc(plan);
     if (returnIndices) {
-      wasm().adaptiveMaxPool3d_with_indices_f32(out, indices, src, plan.planes, iD, iH, iW, oD, oH, oW);
+      wasm().adaptiveMaxPool3dWithIndices_f32(out, indices, src, desc);
     } else {
-      const scratch = reserveScratch(layer, wasm().adaptive_pool_scratch_bytes(iD, iH, iW));
-      wasm().adaptiveMaxPool3d_f32(out, src, plan.planes, iD, iH, iW, oD, oH, oW, scratch);
+      const scratch = reserveScratch(layer, wasm().adaptivePoolScratchBytes(desc));
+      wasm().adaptiveMaxPool3d_f32(out, src, scratch, desc);
     }
   });
   return returnIndices ? [outs[0], outs[1]] : outs[0];
+}
+
+/** F's adaptive max pooling: parse, then the shared forward. */
+function adaptiveMax(layer: string, n: Spatial, input: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions | undefined): Tensor | [Tensor, Tensor] {
+  const size = parseAdaptiveSize(layer, n, outputSize);
+  return adaptiveMaxPoolForward(layer, n, input, size, parseAdaptiveMaxPool(layer, options));
 }
 
 type WithIndices = AdaptiveMaxPoolOptions & { returnIndices: true };
 
 /** torch.nn.functional.adaptive_avg_pool1d: input [N, C, L] or [C, L]. */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  return adaptiveAvgPoolForward("adaptiveAvgPool1d", 1, input, adaptiveSize("adaptiveAvgPool1d", 1, outputSize));
+  return adaptiveAvgPoolForward("adaptiveAvgPool1d", 1, input, parseAdaptiveSize("adaptiveAvgPool1d", 1, outputSize));
 }
 
 /** torch.nn.functional.adaptive_avg_pool2d: input [N, C, H, W] or [C, H, W]. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  return adaptiveAvgPoolForward("adaptiveAvgPool2d", 2, input, adaptiveSize("adaptiveAvgPool2d", 2, outputSize));
+  return adaptiveAvgPoolForward("adaptiveAvgPool2d", 2, input, parseAdaptiveSize("adaptiveAvgPool2d", 2, outputSize));
 }
 
 /** torch.nn.functional.adaptive_avg_pool3d: input [N, C, D, H, W] or [C, D, H, W]. */
 export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize): Tensor {
-  return adaptiveAvgPoolForward("adaptiveAvgPool3d", 3, input, adaptiveSize("adaptiveAvgPool3d", 3, outputSize));
+  return adaptiveAvgPoolForward("adaptiveAvgPool3d", 3, input, parseAdaptiveSize("adaptiveAvgPool3d", 3, outputSize));
 }
 
 /** torch.nn.functional.adaptive_max_pool1d. */
@@ -90,9 +94,7 @@ export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, optio
 export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool1d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
-  const layer = "adaptiveMaxPool1d";
-  const size = adaptiveSize(layer, 1, outputSize);
-  return adaptiveMaxPoolForward(layer, 1, input, size, adaptiveMaxConfig(layer, options));
+  return adaptiveMax("adaptiveMaxPool1d", 1, input, outputSize, options);
 }
 
 /** torch.nn.functional.adaptive_max_pool2d. */
@@ -100,9 +102,7 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, optio
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
-  const layer = "adaptiveMaxPool2d";
-  const size = adaptiveSize(layer, 2, outputSize);
-  return adaptiveMaxPoolForward(layer, 2, input, size, adaptiveMaxConfig(layer, options));
+  return adaptiveMax("adaptiveMaxPool2d", 2, input, outputSize, options);
 }
 
 /** torch.nn.functional.adaptive_max_pool3d. */
@@ -110,7 +110,5 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, optio
 export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor];
 export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor | [Tensor, Tensor] {
-  const layer = "adaptiveMaxPool3d";
-  const size = adaptiveSize(layer, 3, outputSize);
-  return adaptiveMaxPoolForward(layer, 3, input, size, adaptiveMaxConfig(layer, options));
+  return adaptiveMax("adaptiveMaxPool3d", 3, input, outputSize, options);
 }

@@ -2,11 +2,11 @@
 // pooling. Each value goes back to the position its index names within its output
 // plane; every other output element is zero.
 
-import { checkOptions, tuple } from "../args";
+import { checkOptions } from "../args";
 import { badType, rangeError, shapeStr } from "../errors";
 import { type Tensor, checkDtype, checkTensor, sameShape } from "../tensor";
 import { readI32, wasm } from "../wasm";
-import { type Size, planInput, runPlan } from "./pool";
+import { type Size, type WindowShape, checkOutputSizes, parseWindowShape, planInput, runPlan, windowShapeStr } from "./pool";
 
 type Spatial = 1 | 2 | 3;
 
@@ -19,30 +19,15 @@ export interface MaxUnpoolOptions {
   outputSize?: number[] | null;
 }
 
-/** @internal Validated unpooling window. */
-export interface MaxUnpoolConfig {
-  kernel: number[];
-  stride: number[];
-  padding: number[];
-}
-
-/** @internal */
-export function maxUnpoolConfig(layer: string, n: Spatial, kernelSize: unknown, options: { stride?: unknown; padding?: unknown }): MaxUnpoolConfig {
-  const kernel = tuple(layer, "kernelSize", kernelSize, n, 1);
-  const stride = options.stride === undefined || options.stride === null ? kernel.slice() : tuple(layer, "stride", options.stride, n, 1);
-  const padding = tuple(layer, "padding", options.padding ?? 0, n, 0);
-  return { kernel, stride, padding };
-}
-
 /**
  * PyTorch's _unpool_output_size: (in - 1) * stride + kernel - 2 * padding per dimension,
  * or the requested size, which must lie strictly between default - stride and
  * default + stride (the sizes a pooling with this stride could have come from).
  */
-function unpoolOutputSize(layer: string, cfg: MaxUnpoolConfig, outputSize: unknown): (spatial: number[]) => number[] {
+function unpoolOutputSize(layer: string, w: WindowShape, outputSize: unknown): (spatial: number[]) => number[] {
   return (spatial) => {
     const n = spatial.length;
-    const defaults = spatial.map((s, i) => (s - 1) * cfg.stride[i] + cfg.kernel[i] - 2 * cfg.padding[i]);
+    const defaults = spatial.map((s, i) => (s - 1) * w.stride[i] + w.kernel[i] - 2 * w.padding[i]);
     let size = defaults;
     if (outputSize !== undefined && outputSize !== null) {
       const valid = Array.isArray(outputSize) && (outputSize.length === n || outputSize.length === n + 2) &&
@@ -50,37 +35,30 @@ function unpoolOutputSize(layer: string, cfg: MaxUnpoolConfig, outputSize: unkno
       if (!valid) throw badType(layer, "outputSize", `an array of ${n} (or ${n + 2}) integers`, outputSize);
       size = (outputSize as number[]).slice(outputSize.length - n);
       size.forEach((s, i) => {
-        const lo = defaults[i] - cfg.stride[i];
-        const hi = defaults[i] + cfg.stride[i];
+        const lo = defaults[i] - w.stride[i];
+        const hi = defaults[i] + w.stride[i];
         if (!(s > lo && s < hi)) {
           throw rangeError(
             layer,
             `expected outputSize[${i}] between ${lo} and ${hi} (exclusive) for input size ${shapeStr(spatial)}, ` +
-              `kernelSize ${shapeStr(cfg.kernel)}, stride ${shapeStr(cfg.stride)} and padding ${shapeStr(cfg.padding)}, got ${shapeStr(size)}`,
+              `kernelSize ${shapeStr(w.kernel)}, stride ${shapeStr(w.stride)} and padding ${shapeStr(w.padding)}, got ${shapeStr(size)}`,
           );
         }
       });
     }
-    if (size.some((s) => s < 1)) {
-      throw rangeError(
-        layer,
-        `expected an output size of at least 1 in every dimension, got ${shapeStr(size)} for input size ${shapeStr(spatial)} ` +
-          `(kernelSize ${shapeStr(cfg.kernel)}, stride ${shapeStr(cfg.stride)}, padding ${shapeStr(cfg.padding)})`,
-      );
-    }
-    return size;
+    return checkOutputSizes(layer, size, spatial, windowShapeStr(w));
   };
 }
 
 /** @internal */
-export function maxUnpoolForward(layer: string, n: Spatial, input: unknown, indices: unknown, cfg: MaxUnpoolConfig, outputSize: unknown): Tensor {
+export function maxUnpoolForward(layer: string, n: Spatial, input: unknown, indices: unknown, window: WindowShape, outputSize: unknown): Tensor {
   checkTensor(layer, "input", input);
   checkTensor(layer, "indices", indices);
   checkDtype(layer, "indices", indices, "int32");
   if (!sameShape(indices.shape, input.shape)) {
     throw rangeError(layer, `expected indices of the input's shape ${shapeStr(input.shape)}, got ${shapeStr(indices.shape)}`);
   }
-  const plan = planInput(layer, n, input, unpoolOutputSize(layer, cfg, outputSize));
+  const plan = planInput(layer, n, input, unpoolOutputSize(layer, window, outputSize));
   const inPlane = plan.in3[0] * plan.in3[1] * plan.in3[2];
   const outPlane = plan.out3[0] * plan.out3[1] * plan.out3[2];
   return runPlan(plan, layer, ["float32"], (src, [out]) => {
@@ -123,5 +101,5 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Size, op
 
 function unpool(layer: string, n: Spatial, input: Tensor, indices: Tensor, kernelSize: Size, options: MaxUnpoolOptions | undefined): Tensor {
   const o = checkOptions(layer, options, ["stride", "padding", "outputSize"]);
-  return maxUnpoolForward(layer, n, input, indices, maxUnpoolConfig(layer, n, kernelSize, o), o.outputSize);
+  return maxUnpoolForward(layer, n, input, indices, parseWindowShape(layer, n, kernelSize, o), o.outputSize);
 }

@@ -1,29 +1,32 @@
 // Pooling modules (torch.nn MaxPool*, AvgPool*, LPPool*, AdaptiveAvgPool*, AdaptiveMaxPool*).
-// They hold their validated settings; forward runs the same code as F.
+// They hold their validated settings; forward runs the same code as F. Each family has
+// one base class; MaxPool1d, MaxPool2d, ... only name their number of spatial dimensions
+// (the static `spatial`, which the base constructor reads through `new.target`).
 
 import {
   type AdaptiveMaxPoolOptions,
   type AdaptiveSize,
   adaptiveAvgPoolForward,
-  adaptiveMaxConfig,
   adaptiveMaxPoolForward,
-  adaptiveSize,
+  parseAdaptiveMaxPool,
+  parseAdaptiveSize,
 } from "../functional/adaptive";
 import {
   type AvgPool1dOptions,
-  type AvgPoolConfig,
   type AvgPoolOptions,
-  type LPPoolConfig,
+  type AvgPoolParams,
   type LPPoolOptions,
-  type MaxPoolConfig,
+  type LPPoolParams,
   type MaxPoolOptions,
+  type MaxPoolParams,
   type Size,
-  avgPoolConfig,
+  type Window,
   avgPoolForward,
-  lpPoolConfig,
   lpPoolForward,
-  maxPoolConfig,
   maxPoolForward,
+  parseAvgPool,
+  parseLPPool,
+  parseMaxPool,
 } from "../functional/pool";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
@@ -31,152 +34,121 @@ import { Module } from "./module";
 /** What forward returns: `[output, indices]` when the module was built with `returnIndices: true`. */
 export type PoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
-abstract class MaxPoolNd<R extends boolean> extends Module {
+/** What the window-pooling modules share: settings parsed once, and the spatial rank. */
+abstract class WindowPoolNd<P extends Window> extends Module {
+  /** Spatial dimensions of the input, set by each concrete class. */
+  static readonly spatial: 1 | 2 | 3;
   readonly kernelSize: Size;
   readonly stride: Size;
+  readonly ceilMode: boolean;
+  protected readonly spatial: 1 | 2 | 3;
+  protected readonly params: P;
+
+  constructor(kernelSize: Size, stride: Size | null | undefined, parse: (layer: string, n: 1 | 2 | 3) => P) {
+    super();
+    this.spatial = new.target.spatial;
+    this.params = parse(this.layerName, this.spatial);
+    this.kernelSize = kernelSize;
+    this.stride = stride ?? kernelSize;
+    this.ceilMode = this.params.ceilMode;
+  }
+}
+
+abstract class MaxPoolNd<R extends boolean> extends WindowPoolNd<MaxPoolParams> {
   readonly padding: Size;
   readonly dilation: Size;
   readonly returnIndices: R;
-  readonly ceilMode: boolean;
-  readonly #n: 1 | 2 | 3;
-  readonly #config: MaxPoolConfig;
 
-  constructor(n: 1 | 2 | 3, kernelSize: Size, options: MaxPoolOptions = {}) {
-    super();
-    this.#n = n;
-    this.#config = maxPoolConfig(this.layerName, n, kernelSize, options);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
+  constructor(kernelSize: Size, options: MaxPoolOptions & { returnIndices?: R } = {}) {
+    super(kernelSize, options.stride, (layer, n) => parseMaxPool(layer, n, kernelSize, options));
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
-    this.returnIndices = this.#config.returnIndices as R;
-    this.ceilMode = this.#config.ceilMode;
+    this.returnIndices = this.params.returnIndices as R;
   }
 
   forward(input: Tensor): PoolResult<R> {
-    return maxPoolForward(this.layerName, this.#n, input, this.#config) as PoolResult<R>;
+    return maxPoolForward(this.layerName, this.spatial, input, this.params) as PoolResult<R>;
   }
 }
-
-type MaxPoolModuleOptions<R extends boolean> = MaxPoolOptions & { returnIndices?: R };
 
 /** torch.nn.MaxPool1d: input [N, C, L] or [C, L]. */
-export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: Size, options?: MaxPoolModuleOptions<R>) {
-    super(1, kernelSize, options);
-  }
-}
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> { static override readonly spatial = 1; }
 
 /** torch.nn.MaxPool2d: input [N, C, H, W] or [C, H, W]. */
-export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: Size, options?: MaxPoolModuleOptions<R>) {
-    super(2, kernelSize, options);
-  }
-}
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> { static override readonly spatial = 2; }
 
 /** torch.nn.MaxPool3d: input [N, C, D, H, W] or [C, D, H, W]. */
-export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: Size, options?: MaxPoolModuleOptions<R>) {
-    super(3, kernelSize, options);
-  }
-}
+export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> { static override readonly spatial = 3; }
 
-abstract class AvgPoolNd extends Module {
-  readonly kernelSize: Size;
-  readonly stride: Size;
+abstract class AvgPoolNd extends WindowPoolNd<AvgPoolParams> {
   readonly padding: Size;
-  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
-  readonly #n: 1 | 2 | 3;
-  readonly #config: AvgPoolConfig;
 
-  constructor(n: 1 | 2 | 3, kernelSize: Size, options: AvgPoolOptions = {}) {
-    super();
-    this.#n = n;
-    this.#config = avgPoolConfig(this.layerName, n, kernelSize, options);
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
+  constructor(kernelSize: Size, options: AvgPoolOptions = {}) {
+    super(kernelSize, options.stride, (layer, n) => parseAvgPool(layer, n, kernelSize, options));
     this.padding = options.padding ?? 0;
-    this.ceilMode = this.#config.ceilMode;
-    this.countIncludePad = this.#config.countIncludePad;
+    this.countIncludePad = this.params.countIncludePad;
   }
 
   forward(input: Tensor): Tensor {
-    return avgPoolForward(this.layerName, this.#n, input, this.#config);
+    return avgPoolForward(this.layerName, this.spatial, input, this.params);
   }
 }
 
 /** torch.nn.AvgPool1d (no divisorOverride, as in PyTorch). */
 export class AvgPool1d extends AvgPoolNd {
+  static override readonly spatial = 1;
   constructor(kernelSize: Size, options?: AvgPool1dOptions) {
-    super(1, kernelSize, options);
+    super(kernelSize, options);
+  }
+}
+
+/** AvgPool2d and AvgPool3d, which also take divisorOverride. */
+abstract class AvgPoolWithDivisor extends AvgPoolNd {
+  readonly divisorOverride: number | null;
+  constructor(kernelSize: Size, options?: AvgPoolOptions) {
+    super(kernelSize, options);
+    this.divisorOverride = options?.divisorOverride ?? null;
   }
 }
 
 /** torch.nn.AvgPool2d. */
-export class AvgPool2d extends AvgPoolNd {
-  readonly divisorOverride: number | null;
-  constructor(kernelSize: Size, options?: AvgPoolOptions) {
-    super(2, kernelSize, options);
-    this.divisorOverride = options?.divisorOverride ?? null;
-  }
-}
+export class AvgPool2d extends AvgPoolWithDivisor { static override readonly spatial = 2; }
 
 /** torch.nn.AvgPool3d. */
-export class AvgPool3d extends AvgPoolNd {
-  readonly divisorOverride: number | null;
-  constructor(kernelSize: Size, options?: AvgPoolOptions) {
-    super(3, kernelSize, options);
-    this.divisorOverride = options?.divisorOverride ?? null;
-  }
-}
+export class AvgPool3d extends AvgPoolWithDivisor { static override readonly spatial = 3; }
 
-abstract class LPPoolNd extends Module {
+abstract class LPPoolNd extends WindowPoolNd<LPPoolParams> {
+  static override readonly spatial: 1 | 2;
   readonly normType: number;
-  readonly kernelSize: Size;
-  readonly stride: Size;
-  readonly ceilMode: boolean;
-  readonly #n: 1 | 2;
-  readonly #config: LPPoolConfig;
 
-  constructor(n: 1 | 2, normType: number, kernelSize: Size, options: LPPoolOptions = {}) {
-    super();
-    this.#n = n;
-    this.#config = lpPoolConfig(this.layerName, n, normType, kernelSize, options);
+  constructor(normType: number, kernelSize: Size, options: LPPoolOptions = {}) {
+    super(kernelSize, options.stride, (layer, n) => parseLPPool(layer, n, normType, kernelSize, options));
     this.normType = normType;
-    this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.ceilMode = this.#config.ceilMode;
   }
 
   forward(input: Tensor): Tensor {
-    return lpPoolForward(this.layerName, this.#n, input, this.#config);
+    return lpPoolForward(this.layerName, this.spatial, input, this.params);
   }
 }
 
 /** torch.nn.LPPool1d: (sum of x^p over each window)^(1/p). */
-export class LPPool1d extends LPPoolNd {
-  constructor(normType: number, kernelSize: Size, options?: LPPoolOptions) {
-    super(1, normType, kernelSize, options);
-  }
-}
+export class LPPool1d extends LPPoolNd { static override readonly spatial = 1; }
 
 /** torch.nn.LPPool2d. */
-export class LPPool2d extends LPPoolNd {
-  constructor(normType: number, kernelSize: Size, options?: LPPoolOptions) {
-    super(2, normType, kernelSize, options);
-  }
-}
+export class LPPool2d extends LPPoolNd { static override readonly spatial = 2; }
 
 abstract class AdaptiveAvgPoolNd extends Module {
+  /** Spatial dimensions of the input, set by each concrete class. */
+  static readonly spatial: 1 | 2 | 3;
   readonly outputSize: AdaptiveSize;
   readonly #n: 1 | 2 | 3;
   readonly #size: (number | null)[];
 
-  constructor(n: 1 | 2 | 3, outputSize: AdaptiveSize) {
+  constructor(outputSize: AdaptiveSize) {
     super();
-    this.#n = n;
-    this.#size = adaptiveSize(this.layerName, n, outputSize);
+    this.#n = new.target.spatial;
+    this.#size = parseAdaptiveSize(this.layerName, this.#n, outputSize);
     this.outputSize = outputSize;
   }
 
@@ -186,37 +158,27 @@ abstract class AdaptiveAvgPoolNd extends Module {
 }
 
 /** torch.nn.AdaptiveAvgPool1d. */
-export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: AdaptiveSize) {
-    super(1, outputSize);
-  }
-}
+export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd { static override readonly spatial = 1; }
 
 /** torch.nn.AdaptiveAvgPool2d; `null` in outputSize keeps that input size. */
-export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: AdaptiveSize) {
-    super(2, outputSize);
-  }
-}
+export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd { static override readonly spatial = 2; }
 
 /** torch.nn.AdaptiveAvgPool3d. */
-export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: AdaptiveSize) {
-    super(3, outputSize);
-  }
-}
+export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd { static override readonly spatial = 3; }
 
 abstract class AdaptiveMaxPoolNd<R extends boolean> extends Module {
+  /** Spatial dimensions of the input, set by each concrete class. */
+  static readonly spatial: 1 | 2 | 3;
   readonly outputSize: AdaptiveSize;
   readonly returnIndices: R;
   readonly #n: 1 | 2 | 3;
   readonly #size: (number | null)[];
 
-  constructor(n: 1 | 2 | 3, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions) {
+  constructor(outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions & { returnIndices?: R }) {
     super();
-    this.#n = n;
-    this.#size = adaptiveSize(this.layerName, n, outputSize);
-    this.returnIndices = adaptiveMaxConfig(this.layerName, options) as R;
+    this.#n = new.target.spatial;
+    this.#size = parseAdaptiveSize(this.layerName, this.#n, outputSize);
+    this.returnIndices = parseAdaptiveMaxPool(this.layerName, options) as R;
     this.outputSize = outputSize;
   }
 
@@ -225,25 +187,11 @@ abstract class AdaptiveMaxPoolNd<R extends boolean> extends Module {
   }
 }
 
-type AdaptiveMaxModuleOptions<R extends boolean> = AdaptiveMaxPoolOptions & { returnIndices?: R };
-
 /** torch.nn.AdaptiveMaxPool1d. */
-export class AdaptiveMaxPool1d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> {
-  constructor(outputSize: AdaptiveSize, options?: AdaptiveMaxModuleOptions<R>) {
-    super(1, outputSize, options);
-  }
-}
+export class AdaptiveMaxPool1d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> { static override readonly spatial = 1; }
 
 /** torch.nn.AdaptiveMaxPool2d. */
-export class AdaptiveMaxPool2d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> {
-  constructor(outputSize: AdaptiveSize, options?: AdaptiveMaxModuleOptions<R>) {
-    super(2, outputSize, options);
-  }
-}
+export class AdaptiveMaxPool2d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> { static override readonly spatial = 2; }
 
 /** torch.nn.AdaptiveMaxPool3d. */
-export class AdaptiveMaxPool3d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> {
-  constructor(outputSize: AdaptiveSize, options?: AdaptiveMaxModuleOptions<R>) {
-    super(3, outputSize, options);
-  }
-}
+export class AdaptiveMaxPool3d<R extends boolean = false> extends AdaptiveMaxPoolNd<R> { static override readonly spatial = 3; }

@@ -1,8 +1,8 @@
 // Max unpooling modules (torch.nn.MaxUnpool1d/2d/3d).
 
 import { checkOptions } from "../args";
-import type { Size } from "../functional/pool";
-import { type MaxUnpoolConfig, maxUnpoolConfig, maxUnpoolForward } from "../functional/unpool";
+import { type Size, type WindowShape, parseWindowShape } from "../functional/pool";
+import { maxUnpoolForward } from "../functional/unpool";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
@@ -13,17 +13,19 @@ export interface MaxUnpoolModuleOptions {
 }
 
 abstract class MaxUnpoolNd extends Module {
+  /** Spatial dimensions of the input, set by each concrete class. */
+  static readonly spatial: 1 | 2 | 3;
   readonly kernelSize: Size;
   readonly stride: Size;
   readonly padding: Size;
   readonly #n: 1 | 2 | 3;
-  readonly #config: MaxUnpoolConfig;
+  readonly #window: WindowShape;
 
-  constructor(n: 1 | 2 | 3, kernelSize: Size, options?: MaxUnpoolModuleOptions) {
+  constructor(kernelSize: Size, options?: MaxUnpoolModuleOptions) {
     super();
     const o = checkOptions(this.layerName, options, ["stride", "padding"]);
-    this.#n = n;
-    this.#config = maxUnpoolConfig(this.layerName, n, kernelSize, o);
+    this.#n = new.target.spatial;
+    this.#window = parseWindowShape(this.layerName, this.#n, kernelSize, o);
     this.kernelSize = kernelSize;
     this.stride = options?.stride ?? kernelSize;
     this.padding = options?.padding ?? 0;
@@ -31,27 +33,15 @@ abstract class MaxUnpoolNd extends Module {
 
   /** `outputSize` (spatial sizes, optionally with N and C in front) picks among the sizes the pooling could have come from. */
   forward(input: Tensor, indices: Tensor, outputSize?: number[] | null): Tensor {
-    return maxUnpoolForward(this.layerName, this.#n, input, indices, this.#config, outputSize);
+    return maxUnpoolForward(this.layerName, this.#n, input, indices, this.#window, outputSize);
   }
 }
 
 /** torch.nn.MaxUnpool1d. */
-export class MaxUnpool1d extends MaxUnpoolNd {
-  constructor(kernelSize: Size, options?: MaxUnpoolModuleOptions) {
-    super(1, kernelSize, options);
-  }
-}
+export class MaxUnpool1d extends MaxUnpoolNd { static override readonly spatial = 1; }
 
 /** torch.nn.MaxUnpool2d. */
-export class MaxUnpool2d extends MaxUnpoolNd {
-  constructor(kernelSize: Size, options?: MaxUnpoolModuleOptions) {
-    super(2, kernelSize, options);
-  }
-}
+export class MaxUnpool2d extends MaxUnpoolNd { static override readonly spatial = 2; }
 
 /** torch.nn.MaxUnpool3d. */
-export class MaxUnpool3d extends MaxUnpoolNd {
-  constructor(kernelSize: Size, options?: MaxUnpoolModuleOptions) {
-    super(3, kernelSize, options);
-  }
-}
+export class MaxUnpool3d extends MaxUnpoolNd { static override readonly spatial = 3; }
