@@ -10,9 +10,10 @@
 // caller's layer name ("leakyRelu: ..." from F, "LeakyReLU: ..." from the module).
 // Inputs are never modified: PyTorch's `inplace` option is refused with a clear message.
 
-import { checkBoolean, checkChoice, checkFiniteNumber, checkOptions, checkPositiveInt } from "../args";
+import { numelOf } from "../shape";
+import { checkBoolean, checkChoice, checkFiniteNumber, checkOptions, checkPositiveInt, normalizeDim } from "../args";
 import { badType, badValue, rangeError, shapeStr, typeError } from "../errors";
-import { type Tensor, emptyTensor, normalizeDim, numelOf } from "../tensor";
+import { type Tensor, emptyTensor } from "../tensor";
 import { type Kernels, wasm } from "../wasm";
 import { floatTensor, reserveScratch, withContiguous } from "./common";
 

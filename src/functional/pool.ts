@@ -1,10 +1,10 @@
 // Max, average and power-average pooling (torch.nn.functional max_pool*, avg_pool*,
 // lp_pool*). Every dimensionality runs the same 3-D kernel with size-1 leading dims.
 
-import { batched, checkBoolean, checkOptions, tuple, unbatched } from "../args";
+import { batched, checkBoolean, checkDtype, checkOptions, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { poolOutputSize } from "../shape";
-import { type Tensor, checkDtype, emptyTensor } from "../tensor";
+import { type Tensor, emptyTensor } from "../tensor";
 import { descriptor, wasm } from "../wasm";
 import { POOL_DESC } from "../../build/abi.js";
 import { reserveScratch } from "./common";

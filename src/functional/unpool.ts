@@ -2,9 +2,10 @@
 // pooling. Each value goes back to the position its index names within its output
 // plane; every other output element is zero.
 
-import { checkOptions } from "../args";
+import { sameShape } from "../shape";
+import { checkDtype, checkOptions, checkTensor } from "../args";
 import { badType, rangeError, shapeStr } from "../errors";
-import { type Tensor, checkDtype, checkTensor, sameShape } from "../tensor";
+import { type Tensor } from "../tensor";
 import { readI32, wasm } from "../wasm";
 import { type Size, type WindowShape, checkOutputSizes, parseWindowShape, planInput, runPlan, windowShapeStr } from "./pool";
 
