@@ -5,6 +5,7 @@
 // functions call `contiguous()` on their inputs, which copies only strided views.
 
 import { checkDtype, checkTensor, normalizeDim } from "./args";
+import { binary } from "./arithmetic";
 import { copyView, writeValues } from "./copy";
 import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
@@ -404,40 +405,6 @@ export class Tensor {
   }
 }
 
-type Kernels = ReturnType<typeof wasm>;
-type TensorKernel = (k: Kernels, out: number, a: number, b: number, n: number) => void;
-type ScalarKernel = (k: Kernels, out: number, a: number, n: number, s: number) => void;
-
-/** Shared body of add/mul: two same-shape float32 tensors, or a tensor and a number. */
-function binary(op: string, a: Tensor, other: Tensor | number, kernel: TensorKernel, scalarKernel: ScalarKernel): Tensor {
-  checkTensor(op, "self", a);
-  checkDtype(op, "self", a, "float32");
-  if (typeof other === "number") {
-    const ac = a.contiguous();
-    try {
-      const out = emptyTensor(a.shape, "float32", op);
-      scalarKernel(wasm(), out.dataPtr, ac.dataPtr, out.numel, other);
-      return out;
-    } finally {
-      if (ac !== a) ac.dispose();
-    }
-  }
-  checkTensor(op, "other", other);
-  checkDtype(op, "other", other, "float32");
-  if (!sameShape(a.shape, other.shape)) {
-    throw rangeError(op, `expected other with shape ${shapeStr(a.shape)} (broadcasting is not supported), got ${shapeStr(other.shape)}`);
-  }
-  const ac = a.contiguous();
-  const bc = other.contiguous();
-  try {
-    const out = emptyTensor(a.shape, "float32", op);
-    kernel(wasm(), out.dataPtr, ac.dataPtr, bc.dataPtr, out.numel);
-    return out;
-  } finally {
-    if (ac !== a) ac.dispose();
-    if (bc !== other) bc.dispose();
-  }
-}
 
 /** A new contiguous tensor with uninitialised contents; `layer` names the caller in allocation errors. */
 export function emptyTensor(shape: readonly number[], dtype: DType = "float32", layer = "tensor"): Tensor {
