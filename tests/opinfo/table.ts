@@ -1,0 +1,38 @@
+// The OpInfo table: every public function, module and Tensor method of wasm-nn, with
+// sample inputs, a float64 reference, tolerances, error inputs and the variants that
+// apply. tests/opinfo.test.ts runs all of it.
+//
+// Adding an entry (see core.ts for every field):
+//   1. In the family file (activation.ts, conv.ts, pool.ts, linear.ts, tensor.ts,
+//      misc.ts), push an OpInfo: `name` as the user writes it ("F.conv2d"), `prefix` the
+//      message prefix ("conv2d"), `samples(r)` building inputs from the seeded rng with a
+//      `call` and a float64 `ref` (or a `check`), `variants` it supports (shape variants
+//      need samples tagged with them; noncontig, extreme and outlier are derived from the
+//      basic samples), `errors(r)` with the class and message fragment of each bad call,
+//      `withOptions` when it takes an options object, `stateDictKeys` for modules.
+//   2. Looser tolerances need `tolReason`; references that cannot be exact for a variant
+//      say what is checked instead (`extremeNote`, `finiteOnly`).
+//   3. A real bug found by the table is not fixed here: add a `knownIssue` (on the sample
+//      or error case, or in the entry's `knownIssues` by case id). Known issues must keep
+//      failing; the test prints them and fails once one is fixed, so the note is removed.
+//   4. The first test in opinfo.test.ts fails until every public name has an entry (or
+//      an EXEMPT reason).
+import { ACTIVATIONS } from "./activation";
+import { CONV } from "./conv";
+import type { OpInfo } from "./core";
+
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV];
+
+/** Public names that are not operations on tensors, with the reason they have no entry. */
+export const EXEMPT: Record<string, string> = {
+  ready: "loads the Wasm module; covered by tests/ready.test.ts",
+};
+
+/** Every known issue of the table in one list: "<entry> <case id>" -> description. */
+export function knownIssues(): { id: string; note: string }[] {
+  const out: { id: string; note: string }[] = [];
+  for (const e of TABLE) {
+    for (const [id, note] of Object.entries(e.knownIssues ?? {})) out.push({ id: `${e.name} ${id}`, note });
+  }
+  return out;
+}
