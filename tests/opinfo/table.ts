@@ -19,9 +19,10 @@
 //      an EXEMPT reason).
 import { ACTIVATIONS } from "./activation";
 import { CONV } from "./conv";
+import { POOL } from "./pool";
 import type { OpInfo } from "./core";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
