@@ -133,7 +133,7 @@ function convFEntry(nd: Nd): OpInfo {
     knownIssues:
       nd === 2
         ? {
-            outlier: "Winograd 3x3 stride-1 path (groups 2, 4 input channels): one input of 1e4..1e8 moves outputs outside its receptive field (1e8 -> 13.4 where direct conv gives -0.93)",
+            "outlier/groups 2, padding 1": "Winograd 3x3 stride-1 path (groups 2, 4 input channels): one input of 1e4..1e8 moves outputs outside its receptive field (1e8 -> 13.4 where direct conv gives -0.93)",
             "extreme/groups 2, padding 1 huge": "Winograd 3x3 stride-1 path: inputs of +-1e30 give outputs of ~7.6e22 where the direct convolution gives 0.56",
           }
         : undefined,

@@ -64,6 +64,8 @@ export type ErrorClass = typeof TypeError | typeof RangeError;
 export interface ErrorCase {
   label: string;
   inputs?: Host[];
+  /** How each input is laid out (default contiguous): "permuted" gives a non-contiguous view. */
+  layouts?: ("contiguous" | "permuted" | "sliced")[];
   module?: () => Module;
   call(t: Tensor[], m?: Module): unknown;
   error: ErrorClass;

@@ -189,7 +189,7 @@ export function runError(entry: OpInfo, ec: ErrorCase): string[] {
   let m: Module | undefined;
   try {
     m = ec.module?.();
-    const ts = (ec.inputs ?? []).map((h) => makeTensor(h, "contiguous", made));
+    const ts = (ec.inputs ?? []).map((h, i) => makeTensor(h, ec.layouts?.[i] ?? "contiguous", made));
     const inBits = ts.map(bits);
     const paramBits = m ? m.parameters().map(bits) : [];
     const before = memory();
@@ -293,5 +293,10 @@ export function samplesFor(entry: OpInfo, variant: Variant): Sample[] {
 /** The known-issue note for a case id: exact id, then its variant, then the sample's own. */
 export function knownIssueFor(entry: OpInfo, id: string, own?: string): string | undefined {
   const k = entry.knownIssues ?? {};
-  return k[id] ?? k[id.split("/")[0]] ?? own;
+  if (k[id] !== undefined) return k[id];
+  // The longest key that starts the id: a variant ("outlier"), or a variant and the start of a label.
+  const key = Object.keys(k)
+    .filter((p) => id.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  return key !== undefined ? k[key] : own;
 }

@@ -19,10 +19,12 @@
 //      an EXEMPT reason).
 import { ACTIVATIONS } from "./activation";
 import { CONV } from "./conv";
+import { LINEAR } from "./linear";
 import { POOL } from "./pool";
+import { TENSOR } from "./tensor";
 import type { OpInfo } from "./core";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
