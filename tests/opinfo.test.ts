@@ -75,7 +75,8 @@ describe("the table", () => {
     for (const [k, v] of Object.entries(api)) if (typeof v === "function" && !["F", "nn", "init", "image"].includes(k)) publicNames.push(k);
     for (const k of Object.getOwnPropertyNames(Tensor.prototype)) {
       const d = Object.getOwnPropertyDescriptor(Tensor.prototype, k)!;
-      if (k !== "constructor") publicNames.push(d.get ? `Tensor#${k}` : `Tensor.${k}`);
+      // Getters (shape, ndim, numel, ...) are read by every sample; methods need entries.
+      if (k !== "constructor" && !d.get) publicNames.push(`Tensor.${k}`);
     }
     const missing = publicNames.filter((n) => !names.has(n) && !(n in EXEMPT));
     expect(missing).toEqual([]);
