@@ -24,6 +24,7 @@ import { MISC } from "./misc";
 import { POOL } from "./pool";
 import { TENSOR } from "./tensor";
 import type { OpInfo } from "./core";
+import { rngFor } from "./runner";
 
 export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC];
 
@@ -37,11 +38,22 @@ export const EXEMPT: Record<string, string> = {
   "Tensor.sharesStorageWith": "@internal",
 };
 
-/** Every known issue of the table in one list: "<entry> <case id>" -> description. */
-export function knownIssues(): { id: string; note: string }[] {
-  const out: { id: string; note: string }[] = [];
+export interface KnownIssue {
+  /** "<entry> <case id or prefix>". */
+  id: string;
+  note: string;
+}
+
+/**
+ * Every known issue of the table in one list, wherever it is noted (an entry's
+ * `knownIssues`, a sample's or an error case's `knownIssue`). The test prints it.
+ */
+export function knownIssues(): KnownIssue[] {
+  const out: KnownIssue[] = [];
   for (const e of TABLE) {
     for (const [id, note] of Object.entries(e.knownIssues ?? {})) out.push({ id: `${e.name} ${id}`, note });
+    for (const s of e.samples(rngFor(e, "samples"))) if (s.knownIssue) out.push({ id: `${e.name} ${s.variant ?? "basic"}/${s.label}`, note: s.knownIssue });
+    for (const c of e.errors?.(rngFor(e, "errors")) ?? []) if (c.knownIssue) out.push({ id: `${e.name} error/${c.label}`, note: c.knownIssue });
   }
   return out;
 }
