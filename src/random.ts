@@ -1,7 +1,7 @@
 // Seeded random draws. The generator lives in the Wasm module so that one seed gives the
 // same numbers in Node, browsers, Deno and workerd.
 
-import { badValue } from "./errors";
+import { badType, badValue } from "./errors";
 import type { Tensor } from "./tensor";
 import { wasm } from "./wasm";
 
@@ -14,6 +14,7 @@ export function manualSeed(seed: number | bigint): void {
   let s: bigint;
   if (typeof seed === "bigint") s = seed;
   else if (typeof seed === "number" && Number.isSafeInteger(seed)) s = BigInt(seed);
+  else if (typeof seed !== "number") throw badType("manualSeed", "seed", "an integer (a bigint beyond 2^53)", seed);
   else throw badValue("manualSeed", "seed", "an integer (a bigint beyond 2^53)", seed);
   if (s < -(2n ** 63n) || s >= 2n ** 64n) throw badValue("manualSeed", "seed", "in [-2^63, 2^64)", seed);
   const u = BigInt.asUintN(64, s);

@@ -2,6 +2,8 @@
 //
 // Scopes only know "things with dispose()", so this file does not depend on the Tensor class.
 
+import { badType } from "./errors";
+
 export interface Disposable {
   dispose(): void;
 }
@@ -15,6 +17,9 @@ export function track(t: Disposable): void {
 
 /** Takes a tensor out of every open scope, so no tidy() frees it: for parameters and kept results. */
 export function keep<T extends Disposable>(t: T): T {
+  if (t === null || typeof t !== "object" || typeof (t as Partial<Disposable>).dispose !== "function") {
+    throw badType("keep", "tensor", "a Tensor (or another object with dispose())", t);
+  }
   for (const s of scopes) s.delete(t);
   return t;
 }

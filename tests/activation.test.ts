@@ -75,8 +75,10 @@ describe("activations match PyTorch (float64 references)", () => {
     });
   });
 
-  it("offers logSigmoid as an alias of logsigmoid", () => {
-    expect(F.logSigmoid).toBe(F.logsigmoid);
+  it("offers logSigmoid as an alias of logsigmoid that reports errors under its own name", () => {
+    const x = tensor([-30, -1, 0, 2.5, 40]);
+    expect(Array.from(F.logSigmoid(x).toArray())).toEqual(Array.from(F.logsigmoid(x).toArray()));
+    expect(() => F.logSigmoid([1, 2] as never)).toThrow(/^logSigmoid: expected input a Tensor/);
   });
 });
 

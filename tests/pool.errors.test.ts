@@ -78,7 +78,8 @@ describe("window arguments", () => {
   });
 
   it("adaptive output sizes", () => {
-    throwsWith(() => F.adaptiveAvgPool2d(x4, -1), TypeError, /^adaptiveAvgPool2d: expected outputSize/);
+    throwsWith(() => F.adaptiveAvgPool2d(x4, -1), RangeError, /^adaptiveAvgPool2d: expected outputSize/);
+    throwsWith(() => F.adaptiveAvgPool2d(x4, "2" as never), TypeError, /^adaptiveAvgPool2d: expected outputSize/);
     throwsWith(() => F.adaptiveMaxPool2d(x4, [2, 2, 2]), TypeError, /outputSize/);
     throwsWith(() => F.adaptiveMaxPool2d(x4, [2, 1.5]), TypeError, /outputSize/);
     throwsWith(() => new nn.AdaptiveAvgPool3d([1, 2]), TypeError, /^AdaptiveAvgPool3d: /);

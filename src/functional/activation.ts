@@ -99,7 +99,7 @@ export const tanhshrink = activationWithoutOptions("tanhshrink", (k, o, x, n) =>
 export const logsigmoid = activationWithoutOptions("logsigmoid", (k, o, x, n) => k.logsigmoid_f32(o, x, n));
 
 /** Alias of `logsigmoid`, spelled after the LogSigmoid module. */
-export const logSigmoid = logsigmoid;
+export const logSigmoid = activationWithoutOptions("logSigmoid", (k, o, x, n) => k.logsigmoid_f32(o, x, n));
 
 // ---- activations with positional arguments, a weight, randomness or a dim ----
 

@@ -3,7 +3,7 @@
 // [floor(i*in/out), ceil((i+1)*in/out)), so any output size works, larger than the input too.
 
 import { checkBoolean, checkOptions } from "../args";
-import { badType } from "../errors";
+import { badType, badValue } from "../errors";
 import type { Tensor } from "../tensor";
 import { wasm } from "../wasm";
 import { planInput, poolDesc, runPlan } from "./pool";
@@ -22,11 +22,11 @@ export interface AdaptiveMaxPoolOptions {
 /** @internal Validated output size: non-negative integers or null (keep the input size). */
 export function parseAdaptiveSize(layer: string, n: Spatial, outputSize: unknown): (number | null)[] {
   const values = typeof outputSize === "number" ? new Array<number>(n).fill(outputSize) : outputSize;
-  const ok = (v: unknown) => v === null || (typeof v === "number" && Number.isInteger(v) && v >= 0);
-  if (!Array.isArray(values) || values.length !== n || !values.every(ok)) {
-    const what = n === 1 ? "a non-negative integer" : `a non-negative integer or an array of ${n} non-negative integers or nulls`;
-    throw badType(layer, "outputSize", what, outputSize);
-  }
+  const what = n === 1 ? "a non-negative integer" : `a non-negative integer or an array of ${n} non-negative integers or nulls`;
+  const isSize = (v: unknown) => v === null || (typeof v === "number" && Number.isInteger(v));
+  if (!Array.isArray(values) || values.length !== n || !values.every(isSize)) throw badType(layer, "outputSize", what, outputSize);
+  // The right type, out of range: a RangeError, as for every other size.
+  if (values.some((v) => v !== null && v < 0)) throw badValue(layer, "outputSize", what, outputSize);
   return values as (number | null)[];
 }
 

@@ -370,7 +370,7 @@ function poolEntries(nd: Nd): OpInfo[] {
       variants: ["noncontig", "noBatch", "batch0", "1x1", "kernelEqInput", "extreme", "outlier"],
       samples: (r) => samples(r, false),
       errors: () => [
-        { label: "outputSize -1", inputs: [x1()], call: (t) => fn(t[0], -1), error: RangeError, message: "outputSize", knownIssue: "a negative outputSize is a TypeError (kernelSize 0 and other out-of-range sizes are RangeErrors)" },
+        { label: "outputSize -1", inputs: [x1()], call: (t) => fn(t[0], -1), error: RangeError, message: "outputSize" },
         { label: "outputSize of the wrong length", inputs: [x1()], call: (t) => fn(t[0], rep(nd + 1, 2)), error: TypeError, message: "outputSize" },
         { label: "input not a tensor", call: () => fn("x", 2), error: TypeError, message: "input" },
       ],
@@ -381,7 +381,7 @@ function poolEntries(nd: Nd): OpInfo[] {
       prefix: mname,
       variants: ["noncontig", "noBatch", "batch0", "1x1", "kernelEqInput"],
       samples: (r) => samples(r, true),
-      errors: () => [{ label: "outputSize -1", call: () => new Ctor(-1), error: RangeError, message: "outputSize", knownIssue: "a negative outputSize is a TypeError (kernelSize 0 and other out-of-range sizes are RangeErrors)" }],
+      errors: () => [{ label: "outputSize -1", call: () => new Ctor(-1), error: RangeError, message: "outputSize" }],
       withOptions: kind === "max" ? (_t, o) => new Ctor(2, o) : undefined,
       stateDictKeys: [],
     });
