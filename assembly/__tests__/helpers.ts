@@ -43,3 +43,28 @@ export function stridedCopyDesc(sizes: i32[], inStrides: i32[], outStrides: i32[
   }
   return p;
 }
+
+/** Smooth test data: multiples of 1/16 in [-0.7, 0.7]. */
+export function wave(i: i32): f32 { return <f32>((i * 7919) % 23) * 0.0625 - 0.7; }
+
+/** Another smooth pattern, in [-1, 1]. */
+export function wave2(i: i32): f32 { return <f32>((i * 104729) % 19) * 0.11 - 1.0; }
+
+/** |a - b| <= tol * scale + 1e-5 |b| elementwise; NaN matches NaN, infinities exactly. */
+export function closeScaled(a: usize, b: usize, n: i32, scale: f32, tol: f32 = 1e-5): bool {
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(a + (<usize>i << 2));
+    const y = load<f32>(b + (<usize>i << 2));
+    if (isNaN(y)) { if (!isNaN(x)) return false; continue; }
+    if (!isFinite(y)) { if (x != y) return false; continue; }
+    if (Mathf.abs(x - y) > tol * scale + 1e-5 * Mathf.abs(y)) return false;
+  }
+  return true;
+}
+
+/** A descriptor of i32 fields (abi.ts), in declaration order, in a fresh heap block; the caller frees it. */
+export function i32Desc(values: i32[]): usize {
+  const p = heap.alloc(<usize>max(values.length, 1) << 2);
+  for (let i = 0; i < values.length; i++) store<i32>(p + (<usize>i << 2), values[i]);
+  return p;
+}
