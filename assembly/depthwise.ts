@@ -80,30 +80,7 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       if (OW < 32) break;
       x = OW - 32;
     }
-    let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
-    const r = row + (<usize>x << 2);
-    for (let t = 0; t < taps; t++) {
-      const tp = <usize>t << 2;
-      const wv = v128.load32_splat(w + tp);
-      const p = r + <usize>load<i32>(tapOff + tp);
-      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
-      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
-      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
-      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
-    }
-    const op = o + (<usize>x << 2);
-    v128.store(op, a0);
-    v128.store(op, a1, 16);
-    v128.store(op, a2, 32);
-    v128.store(op, a3, 48);
-    v128.store(op, a4, 64);
-    v128.store(op, a5, 80);
-    v128.store(op, a6, 96);
-    v128.store(op, a7, 112);
+    tapBlock(true, o + (<usize>x << 2), row + (<usize>x << 2), w, tapOff, taps, bv);
   }
   if (x >= OW) return;
   for (; x < OW; x += 16) {
@@ -113,22 +90,7 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       if (OW < 16) break;
       x = OW - 16;
     }
-    let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-    const r = row + (<usize>x << 2);
-    for (let t = 0; t < taps; t++) {
-      const tp = <usize>t << 2;
-      const wv = v128.load32_splat(w + tp);
-      const p = r + <usize>load<i32>(tapOff + tp);
-      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-    }
-    const op = o + (<usize>x << 2);
-    v128.store(op, a0);
-    v128.store(op, a1, 16);
-    v128.store(op, a2, 32);
-    v128.store(op, a3, 48);
+    tapBlock(false, o + (<usize>x << 2), row + (<usize>x << 2), w, tapOff, taps, bv);
   }
   for (; x + 4 <= OW; x += 4) {
     let a0 = bv;
@@ -147,6 +109,39 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       s += load<f32>(w + tp) * load<f32>(r + <usize>load<i32>(tapOff + tp));
     }
     store<f32>(o + (<usize>x << 2), s);
+  }
+}
+
+/**
+ * op[j] = bv + sum_t w[t] * r[tapOff[t] + j] for 32 outputs j (`wide`) or 16: eight (four)
+ * independent accumulator chains hide the add latency. Inlined with `wide` constant.
+ */
+@inline function tapBlock(wide: bool, op: usize, r: usize, w: usize, tapOff: usize, taps: i32, bv: v128): void {
+  let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
+  for (let t = 0; t < taps; t++) {
+    const tp = <usize>t << 2;
+    const wv = v128.load32_splat(w + tp);
+    const p = r + <usize>load<i32>(tapOff + tp);
+    a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+    a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    if (wide) {
+      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+    }
+  }
+  v128.store(op, a0);
+  v128.store(op, a1, 16);
+  v128.store(op, a2, 32);
+  v128.store(op, a3, 48);
+  if (wide) {
+    v128.store(op, a4, 64);
+    v128.store(op, a5, 80);
+    v128.store(op, a6, 96);
+    v128.store(op, a7, 112);
   }
 }
 

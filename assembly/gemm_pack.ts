@@ -45,36 +45,33 @@ export function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): vo
 
 /** A[m][k] = a[k*lda + m] -> panels [m/5][k][5]: a 4-value load and one more per k step. */
 export function packATrans(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
-  const rowBytes = <usize>lda << 2;
-  let m = 0;
-  for (; m + MR <= mc; m += MR) {
-    let s = a + (<usize>m << 2);
-    let d = dst + (<usize>(m * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      v128.store(d, v128.load(s));
-      store<f32>(d, load<f32>(s, 16), 16);
-      s += rowBytes;
-      d += 20;
-    }
-  }
-  if (m < mc) packEdge(dst + (<usize>(m * kc) << 2), a + (<usize>m << 2), 4, rowBytes, mc - m, MR, kc);
+  packRuns(dst, a, lda, mc, kc, MR);
 }
 
 /** B[k][n] = b[k*ldb + n] -> panels [n/8][k][8]: two 4-value copies per k step. */
 export function packBDense(dst: usize, b: usize, ldb: i32, nc: i32, kc: i32): void {
-  const rowBytes = <usize>ldb << 2;
-  let n = 0;
-  for (; n + NR <= nc; n += NR) {
-    let s = b + (<usize>n << 2);
-    let d = dst + (<usize>(n * kc) << 2);
+  packRuns(dst, b, ldb, nc, kc, NR);
+}
+
+/**
+ * Panels of `width` (MR or NR, a constant: inlined) from runs of consecutive floats:
+ * element (i, k) at src[k*ld + i] -> [i/width][k][width].
+ */
+@inline function packRuns(dst: usize, src: usize, ld: i32, count: i32, kc: i32, width: i32): void {
+  const rowBytes = <usize>ld << 2;
+  let i = 0;
+  for (; i + width <= count; i += width) {
+    let s = src + (<usize>i << 2);
+    let d = dst + (<usize>(i * kc) << 2);
     for (let k = 0; k < kc; k++) {
       v128.store(d, v128.load(s));
-      v128.store(d, v128.load(s, 16), 16);
+      if (width == NR) v128.store(d, v128.load(s, 16), 16);
+      else store<f32>(d, load<f32>(s, 16), 16);
       s += rowBytes;
-      d += 32;
+      d += <usize>width << 2;
     }
   }
-  if (n < nc) packEdge(dst + (<usize>(n * kc) << 2), b + (<usize>n << 2), 4, rowBytes, nc - n, NR, kc);
+  if (i < count) packEdge(dst + (<usize>(i * kc) << 2), src + (<usize>i << 2), 4, rowBytes, count - i, width, kc);
 }
 
 /** B[k][n] = b[n*ldb + k] -> panels [n/8][k][8]; 4x4 transposes of four rows at a time. */

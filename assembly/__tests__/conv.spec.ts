@@ -3,6 +3,28 @@ import { convTranspose_f32, convTransposeScratchBytes } from "../conv_transpose"
 import { conv_f32_ref, convTranspose_f32_ref } from "../reference/conv";
 import { buffer, closeScaled, i32Desc, tricky, wave, wave2 } from "./helpers";
 
+type Kernel = (out: usize, input: usize, weight: usize, bias: usize, scratch: usize, desc: usize) => void;
+type Twin = (out: usize, input: usize, weight: usize, bias: usize, desc: usize) => void;
+
+/**
+ * The kernel against its scalar twin for the descriptor `desc` (freed here), on inN inputs
+ * (tricky values when asked), wN weights, OC biases and outN outputs.
+ */
+function matchesTwin(kernel: Kernel, twin: Twin, scratchBytes: (desc: usize) => i32, desc: usize,
+                     inN: i32, wN: i32, OC: i32, outN: i32, scale: f32, useTricky: bool): bool {
+  const x = useTricky ? buffer(inN, tricky) : buffer(inN, wave);
+  const w = buffer(wN, wave2);
+  const bias = buffer(OC, wave);
+  const y = buffer(outN, wave);
+  const r = buffer(outN, wave);
+  const scratch = heap.alloc(<usize>scratchBytes(desc));
+  kernel(y, x, w, bias, scratch, desc);
+  twin(r, x, w, bias, desc);
+  const ok = closeScaled(y, r, outN, scale);
+  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
+  return ok;
+}
+
 function outSize(n: i32, p0: i32, p1: i32, k: i32, d: i32, s: i32): i32 {
   return (n + p0 + p1 - d * (k - 1) - 1) / s + 1;
 }
@@ -14,20 +36,9 @@ function checkConv(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH:
   const pd = D > 1 ? p : 0, ph = H > 1 ? p : 0;
   const OD = outSize(D, pd, pd, KD, dil, s), OH = outSize(H, ph, ph, KH, dil, s), OW = outSize(W, p, p, KW, dil, s);
   const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, s, s, s, pd, ph, p, pd, ph, p, dil, dil, dil, groups, mode]);
-  const inN = N * C * D * H * W;
   const wN = OC * (C / groups) * KD * KH * KW;
-  const outN = N * OC * OD * OH * OW;
-  const x = useTricky ? buffer(inN, tricky) : buffer(inN, wave);
-  const w = buffer(wN, wave2);
-  const bias = buffer(OC, wave);
-  const y = buffer(outN, wave);
-  const r = buffer(outN, wave);
-  const scratch = heap.alloc(<usize>convScratchBytes(desc));
-  conv_f32(y, x, w, bias, scratch, desc);
-  conv_f32_ref(r, x, w, bias, desc);
-  const ok = closeScaled(y, r, outN, <f32>(wN / OC) * 2);
-  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
-  return ok;
+  return matchesTwin(conv_f32, conv_f32_ref, convScratchBytes, desc, N * C * D * H * W, wN, OC, N * OC * OD * OH * OW,
+    <f32>(wN / OC) * 2, useTricky);
 }
 
 function checkConvT(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH: i32, KW: i32,
@@ -38,20 +49,8 @@ function checkConvT(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH
   const OH = (H - 1) * sh - 2 * ph + dil * (KH - 1) + (H > 1 ? op : 0) + 1;
   const OW = (W - 1) * s - 2 * p + dil * (KW - 1) + op + 1;
   const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, sd, sh, s, pd, ph, p, dil, dil, dil, groups]);
-  const inN = N * C * D * H * W;
-  const wN = C * (OC / groups) * KD * KH * KW;
-  const outN = N * OC * OD * OH * OW;
-  const x = buffer(inN, wave);
-  const w = buffer(wN, wave2);
-  const bias = buffer(OC, wave);
-  const y = buffer(outN, wave);
-  const r = buffer(outN, wave);
-  const scratch = heap.alloc(<usize>convTransposeScratchBytes(desc));
-  convTranspose_f32(y, x, w, bias, scratch, desc);
-  convTranspose_f32_ref(r, x, w, bias, desc);
-  const ok = closeScaled(y, r, outN, <f32>(C * KD * KH * KW));
-  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
-  return ok;
+  return matchesTwin(convTranspose_f32, convTranspose_f32_ref, convTransposeScratchBytes, desc, N * C * D * H * W,
+    C * (OC / groups) * KD * KH * KW, OC, N * OC * OD * OH * OW, <f32>(C * KD * KH * KW), false);
 }
 
 describe("conv_f32", () => {

@@ -110,6 +110,16 @@ function checkConvOperands(layer: string, nd: number, x: Tensor, weight: unknown
   return w;
 }
 
+/** Runs `body` on the input with a batch dimension (added when absent, and removed from the result again). */
+function onBatched(layer: string, input: unknown, nd: number, body: (x: Tensor) => Tensor): Tensor {
+  const { x, added } = batched(layer, "input", input, nd);
+  try {
+    return unbatched(body(x), added);
+  } finally {
+    if (added) x.dispose();
+  }
+}
+
 /**
  * A new float32 tensor of `shape` filled by `compute` from the data pointers of the
  * operands made contiguous (0 for a null one); the tensor is freed when `compute` throws.
@@ -132,8 +142,7 @@ function computeInto(layer: string, shape: number[], operands: (Tensor | null)[]
  * then runs one kernel call. `layer` names the caller in errors.
  */
 export function convImpl(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
-  const { x, added } = batched(layer, "input", input, nd);
-  try {
+  return onBatched(layer, input, nd, (x) => {
     const { stride, dilation, groups, paddingMode } = args;
     const w = checkConvOperands(layer, nd, x, weight, WEIGHT_LAYOUT, "out", groups);
     const [N, C, ...inSize] = x.shape;
@@ -173,10 +182,8 @@ export function convImpl(layer: string, nd: number, input: unknown, weight: unkn
       const scratch = reserveScratch(layer, k.convScratchBytes(desc));
       k.conv_f32(y.dataPtr, xp, wp, bp, scratch, desc);
     });
-    return unbatched(out, added);
-  } finally {
-    if (added) x.dispose();
-  }
+    return out;
+  });
 }
 
 /** Normalised transposed-convolution arguments. */
@@ -227,8 +234,7 @@ export function outputPaddingFor(
 export function convTransposeImpl(
   layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvTransposeArgs, outputSize?: unknown,
 ): Tensor {
-  const { x, added } = batched(layer, "input", input, nd);
-  try {
+  return onBatched(layer, input, nd, (x) => {
     const { stride, padding, dilation, groups } = args;
     const w = checkConvOperands(layer, nd, x, weight, T_WEIGHT_LAYOUT, "in", groups);
     const [N, C, ...inSize] = x.shape;
@@ -255,10 +261,8 @@ export function convTransposeImpl(
         k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, desc);
       }
     });
-    return unbatched(out, added);
-  } finally {
-    if (added) x.dispose();
-  }
+    return out;
+  });
 }
 
 function fConv(nd: number, name: string) {
