@@ -157,6 +157,8 @@ export function microSplit(a03: usize, a4: usize, pb: usize, kc: i32, c: usize, 
  * 0-3 at pa ([kc][4]) and row 4 at a4 ([kc]). Inlined into its two callers with `split`
  * constant, so each gets a loop for its layout alone: for the packed panel the fifth
  * value is a splat load at offset 16 and the loop runs on the A pointer alone.
+ * One function: the ten accumulators stay in registers from the k loop through the bias
+ * and the stores; split, they would go through memory.
  */
 @inline function tile(pa: usize, a4: usize, split: bool, pb: usize, kc: i32,
                       c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool, biasMode: i32, bias: usize): void {
