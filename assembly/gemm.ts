@@ -146,7 +146,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
  * ([kc][4]), row 4 at a4 ([kc]); B panel at pb ([kc][8]). Stores the first `rows` rows
  * of M = A B at c (row stride ldc floats).
  */
-export function microSplit(a03: usize, a4: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32): void {
+@inline export function microSplit(a03: usize, a4: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32): void {
   tile(a03, a4, true, pb, kc, c, ldc, rows, NR, false, BIAS_NONE, 0);
 }
 
