@@ -1,7 +1,7 @@
 // The Winograd transforms of F(4, 5), one-dimensional (conv1d with kernel 5, run along
 // every row), SIMD across four tiles or four channel pairs. The driver is winograd.ts.
 
-import { add, hi, hi2, k, lo, lo2, mul, noteFinite, storePart, sub } from "./winograd_common";
+import { add, hi, hi2, k, lo, lo2, mul, noteFinite, storePart, sub, tileAt } from "./winograd_common";
 
 // ---- F(4, 5), one-dimensional ----
 //
@@ -69,8 +69,7 @@ export function outputTiles45(y: usize, m: usize, rowBytes: usize, biasValue: f3
   const t0 = lo(y0, y1), t1 = lo(y2, y3), t2 = hi(y0, y1), t3 = hi(y2, y3);
   const r0 = lo2(t0, t1), r1 = hi2(t0, t1), r2 = lo2(t2, t3), r3 = hi2(t2, t3);
   const v0 = load<i32>(valid), v1 = load<i32>(valid, 4), v2 = load<i32>(valid, 8), v3 = load<i32>(valid, 12);
-  const p0 = y + (<usize>load<i32>(outOff) << 2), p1 = y + (<usize>load<i32>(outOff, 4) << 2);
-  const p2 = y + (<usize>load<i32>(outOff, 8) << 2), p3 = y + (<usize>load<i32>(outOff, 12) << 2);
+  const p0 = tileAt(y, outOff, 0), p1 = tileAt(y, outOff, 1), p2 = tileAt(y, outOff, 2), p3 = tileAt(y, outOff, 3);
   if ((v0 & v1 & v2 & v3) == whole) {
     v128.store(p0, r0);
     v128.store(p1, r1);

@@ -2,7 +2,7 @@
 // F(4x4, 3x3) and F(2x2, 3x3), input (V = B^T d B), weight (U = G g G^T) and output
 // (Y = A^T M A) transforms. The driver is winograd.ts.
 
-import { add, hi, hi2, k, lo, lo2, mul, noteFinite, storePart, sub } from "./winograd_common";
+import { add, hi, hi2, k, lo, lo2, mul, noteFinite, storePart, sub, tileAt } from "./winograd_common";
 
 // ---- F(4x4, 3x3) ----
 //
@@ -131,10 +131,8 @@ export function outputTiles4(y: usize, m: usize, rowBytes: usize, biasValue: f32
     v128.store(s, at4(3, m0, m1, m2, m3, m4, m5), 288);
   }
   const v0 = load<i32>(valid), v1 = load<i32>(valid, 4), v2 = load<i32>(valid, 8), v3 = load<i32>(valid, 12);
-  const full = (v0 & v1 & v2 & v3) == whole;
-  const rowOut = <usize>OW << 2;
-  const p0 = y + (<usize>load<i32>(outOff) << 2), p1 = y + (<usize>load<i32>(outOff, 4) << 2);
-  const p2 = y + (<usize>load<i32>(outOff, 8) << 2), p3 = y + (<usize>load<i32>(outOff, 12) << 2);
+  const full = (v0 & v1 & v2 & v3) == whole, rowOut = <usize>OW << 2;
+  const p0 = tileAt(y, outOff, 0), p1 = tileAt(y, outOff, 1), p2 = tileAt(y, outOff, 2), p3 = tileAt(y, outOff, 3);
   let sum = f32x4.splat(0);
   for (let o = 0; o < 4; o++) {
     const s = tmp + <usize>(o * 6) * 16;
@@ -221,10 +219,8 @@ export function outputTiles2(y: usize, m: usize, rowBytes: usize, biasValue: f32
     v128.store(s, at2(1, m0, m1, m2, m3), 64);
   }
   const v0 = load<i32>(valid), v1 = load<i32>(valid, 4), v2 = load<i32>(valid, 8), v3 = load<i32>(valid, 12);
-  const full = (v0 & v1 & v2 & v3) == whole;
-  const rowOut = <usize>OW << 2;
-  const p0 = y + (<usize>load<i32>(outOff) << 2), p1 = y + (<usize>load<i32>(outOff, 4) << 2);
-  const p2 = y + (<usize>load<i32>(outOff, 8) << 2), p3 = y + (<usize>load<i32>(outOff, 12) << 2);
+  const full = (v0 & v1 & v2 & v3) == whole, rowOut = <usize>OW << 2;
+  const p0 = tileAt(y, outOff, 0), p1 = tileAt(y, outOff, 1), p2 = tileAt(y, outOff, 2), p3 = tileAt(y, outOff, 3);
   let bad = f32x4.splat(0);
   for (let o = 0; o < 2; o++) {
     const s = tmp + <usize>(o * 4) * 16;

@@ -50,6 +50,11 @@ export const ZEROS: usize = memory.data(48, 16);
   return f32x4.replace_lane(v, 3, load<f32>(q3 + off));
 }
 
+/** Where tile lane l (0..3) of an output channel at y goes: y + outOff[l] floats. */
+@inline export function tileAt(y: usize, outOff: usize, l: i32): usize {
+  return y + (<usize>load<i32>(outOff + (<usize>l << 2)) << 2);
+}
+
 /** Row `o` of a tile with (rows << 8 | columns) valid: its first `columns` floats, if o < rows. */
 @inline export function storePart(p: usize, r: v128, o: i32, valid: i32): void {
   if (o >= (valid >> 8)) return;
