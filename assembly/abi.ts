@@ -82,7 +82,7 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
 
 /**
  * The stacked weights of a transposed convolution in its sub-pixel form
- * (conv_transpose_subpixel_weights_f32): `firstD..` is the window's first input offset
+ * (convTransposeSubpixelWeights_f32): `firstD..` is the window's first input offset
  * per dimension (<= 0), `windowD..` its size.
  */
 @unmanaged export class SubpixelWeightsDesc {

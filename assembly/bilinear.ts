@@ -3,20 +3,22 @@
 // y[r, o] is the dot product of T's row r with x2's row r.
 //
 // Layouts: out [rows, O], x1 [rows, in1], x2 [rows, in2], weight [O, in1, in2], bias [O] or 0.
-// REQUIRES: scratch holds bilinear_scratch_bytes(rows, in1, in2) bytes.
+// REQUIRES: scratch holds bilinearScratchBytes(rows, in1, in2) bytes.
 
-import { gemm, gemm_scratch_bytes, A_DENSE, B_DENSE, BIAS_NONE } from "./gemm";
+import { align16 } from "./buffers";
+import { gemm, gemmScratchBytes, A_DENSE, B_DENSE, BIAS_NONE } from "./gemm";
+import { hsum } from "./simd";
 
 const BAND: i32 = 256;
 
-export function bilinear_scratch_bytes(rows: i32, in1: i32, in2: i32): i32 {
+export function bilinearScratchBytes(rows: i32, in1: i32, in2: i32): i32 {
   const band = min(rows, BAND);
-  return (band * in2 + 16) * 4 + gemm_scratch_bytes(band, in2, in1) + 64;
+  return (band * in2 + 16) * 4 + gemmScratchBytes(band, in2, in1) + 64;
 }
 
 export function bilinear_f32(out: usize, x1: usize, x2: usize, weight: usize, bias: usize,
                              rows: i32, in1: i32, in2: i32, O: i32, scratch: usize): void {
-  const t = (scratch + 15) & ~(<usize>15);
+  const t = align16(scratch);
   const gemmScratch = t + (<usize>(min(rows, BAND) * in2 + 4) << 2);
   const in2Bytes = <usize>in2 << 2;
   for (let r0 = 0; r0 < rows; r0 += BAND) {
@@ -34,7 +36,7 @@ export function bilinear_f32(out: usize, x1: usize, x2: usize, weight: usize, bi
           const q = <usize>j << 2;
           acc = f32x4.add(acc, f32x4.mul(v128.load(tr + q), v128.load(xr + q)));
         }
-        let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+        let s = hsum(acc);
         for (; j < in2; j++) s += load<f32>(tr + (<usize>j << 2)) * load<f32>(xr + (<usize>j << 2));
         store<f32>(out + (<usize>((r0 + r) * O + o) << 2), s + b);
       }

@@ -1,6 +1,6 @@
 // N-d transposed convolution (1-D and 2-D are 3-D with depth/height 1), NCDHW float32.
 //
-// Two methods, chosen by the shape (see useDirect):
+// Two methods, chosen by the shape (useDirect in conv_plan.ts):
 // - GEMM + col2im: per (sample, group) and per band of input rows,
 //   col[(oc,kz,ky,kx), pixel] = W^T * x is one GEMM into a cache-sized scratch tile, and
 //   col2im adds each col row into its output row (a vector add when the stride is 1).
@@ -10,103 +10,73 @@
 //   reads a contiguous input row, so a phase is a sum of shifted rows times weights,
 //   accumulated 16 outputs at a time in registers; the phases are then interleaved.
 //
-// Parameters (i32, in the params area):
-//   0 N, 1 C, 2 D, 3 H, 4 W, 5 OC, 6 OD, 7 OH, 8 OW, 9 KD, 10 KH, 11 KW,
-//   12-14 stride (d,h,w), 15-17 padding (d,h,w), 18-20 dilation (d,h,w), 21 groups
-// Layouts: input [N,C,D,H,W], weight [C, OC/groups, KD,KH,KW], bias [OC] or 0,
+// Arguments: a ConvTransposeDesc (abi.ts). Layouts: input [N,C,D,H,W], weight [C, OC/groups, KD,KH,KW], bias [OC] or 0,
 // out [N,OC,OD,OH,OW] (OD.. include the output padding).
 // REQUIRES: sizes consistent with PyTorch's output formula; scratch holds
-//   conv_transpose_scratch_bytes() bytes.
+//   convTransposeScratchBytes(desc) bytes.
 
-import { params_ptr } from "./memory";
-import { gemm, gemm_scratch_bytes, A_TRANS, B_DENSE, BIAS_NONE } from "./gemm";
-import { directCost } from "./conv";
+import { ConvTransposeDesc, MAX_SUBPIXEL_TAPS, SubpixelWeightsDesc } from "./abi";
+import { align16, fillF32 } from "./buffers";
+import { gemm, gemmScratchBytes, A_TRANS, B_DENSE, BIAS_NONE } from "./gemm";
+import { useDirect } from "./conv_plan";
 
-/**
- * The direct method wins when the GEMM's K (input channels per group) is short and either
- * the phase rows are long (the per-row tap table is amortised) or there are many output
- * channels per input channel (the table is shared by all of them). Measured on 2-D
- * layers of 32x32 to 512x512 inputs with 1 to 64 channels.
- */
-@inline function useDirect(icg: i32, ocg: i32, OW: i32, sw: i32): bool {
-  return (icg <= 8 && OW / sw >= 64) || (icg <= 4 && ocg >= 2 * icg);
-}
 // Target size of one col tile, in floats.
 const COL_TILE: i32 = 1 << 16;
-
-@inline function param(i: i32): i32 {
-  return load<i32>(params_ptr() + (<usize>i << 2));
-}
-
-@inline function align16(x: usize): usize {
-  return (x + 15) & ~(<usize>15);
-}
 
 /** Input rows (of W pixels) per col tile. */
 @inline function bandRows(M: i32, W: i32, rows: i32): i32 {
   return min(rows, max(1, COL_TILE / max(1, M * W)));
 }
 
-/** Bytes of scratch conv_transpose_f32 needs for the parameters in the params area. */
-export function conv_transpose_scratch_bytes(): i32 {
-  const C = param(1), D = param(2), H = param(3), W = param(4), OC = param(5), OW = param(8);
-  const groups = param(21);
-  const icg = C / groups, ocg = OC / groups;
-  const sw = param(14);
-  if (useDirect(icg, ocg, OW, sw)) return (OW + sw * 8 + 16 + 4 * icg * param(9) * param(10) * param(11) + 4 * sw) * 4 + 64;
-  const M = ocg * param(9) * param(10) * param(11);
-  const band = bandRows(M, W, D * H) * W;
-  return (M * band + 16) * 4 + gemm_scratch_bytes(M, band, icg) + 64;
+/** Bytes of scratch convTranspose_f32 needs for the transposed convolution `desc` (a ConvTransposeDesc). */
+export function convTransposeScratchBytes(desc: usize): i32 {
+  const d = changetype<ConvTransposeDesc>(desc);
+  const icg = d.inC / d.groups, ocg = d.outC / d.groups;
+  const taps = d.kernelD * d.kernelH * d.kernelW;
+  const sw = d.strideW;
+  if (useDirect(d)) return (d.outW + sw * 8 + 16 + 4 * icg * taps + 4 * sw) * 4 + 64;
+  const M = ocg * taps;
+  const band = bandRows(M, d.inW, d.inD * d.inH) * d.inW;
+  return (M * band + 16) * 4 + gemmScratchBytes(M, band, icg) + 64;
 }
 
-/** Transposed convolution of the parameters in the params area (see the header). */
-export function conv_transpose_f32(out: usize, input: usize, weight: usize, bias: usize, scratch: usize): void {
-  const N = param(0), C = param(1), D = param(2), H = param(3), W = param(4);
-  const OC = param(5), OD = param(6), OH = param(7), OW = param(8);
-  const groups = param(21);
-  assert(groups > 0 && C % groups == 0 && OC % groups == 0, "conv_transpose: groups must divide the channels");
-  const icg = C / groups;
-  const outPlane = OD * OH * OW;
+/** Transposed convolution `desc` (a ConvTransposeDesc; see the header). */
+export function convTranspose_f32(out: usize, input: usize, weight: usize, bias: usize, scratch: usize, desc: usize): void {
+  const d = changetype<ConvTransposeDesc>(desc);
+  const N = d.batch, OC = d.outC, groups = d.groups;
+  assert(groups > 0 && d.inC % groups == 0 && OC % groups == 0, "conv_transpose: groups must divide the channels");
+  const outPlane = d.outD * d.outH * d.outW;
   if (N == 0 || OC == 0 || outPlane == 0) return;
-  if (useDirect(icg, OC / groups, OW, param(14))) {
-    direct(out, input, weight, bias, scratch);
+  if (useDirect(d)) {
+    direct(out, input, weight, bias, scratch, d);
     return;
   }
   // Start from the bias; col2im accumulates into the output.
   for (let n = 0; n < N; n++) {
     for (let oc = 0; oc < OC; oc++) {
       const b: f32 = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0;
-      fill(out + (<usize>(n * OC + oc) * outPlane << 2), outPlane, b);
+      fillF32(out + (<usize>(n * OC + oc) * outPlane << 2), outPlane, b);
     }
   }
-  viaGemm(out, input, weight, scratch);
+  viaGemm(out, input, weight, scratch, d);
 }
 
-function fill(p: usize, n: i32, v: f32): void {
-  const vv = f32x4.splat(v);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(p + (<usize>i << 2), vv);
-  for (; i < n; i++) store<f32>(p + (<usize>i << 2), v);
-}
-
-function viaGemm(out: usize, input: usize, weight: usize, scratch: usize): void {
-  const N = param(0), C = param(1), D = param(2), H = param(3), W = param(4);
-  const OC = param(5), OD = param(6), OH = param(7), OW = param(8);
-  const KD = param(9), KH = param(10), KW = param(11);
-  const sd = param(12), sh = param(13), sw = param(14);
-  const pd = param(15), ph = param(16), pw = param(17);
-  const dd = param(18), dh = param(19), dw = param(20);
-  const groups = param(21);
+function viaGemm(out: usize, input: usize, weight: usize, scratch: usize, d: ConvTransposeDesc): void {
+  const C = d.inC, H = d.inH, W = d.inW, OC = d.outC;
+  const OD = d.outD, OH = d.outH, OW = d.outW;
+  const KD = d.kernelD, KH = d.kernelH, KW = d.kernelW, groups = d.groups;
+  const sd = d.strideD, sh = d.strideH, sw = d.strideW, pd = d.padD, ph = d.padH, pw = d.padW;
+  const dd = d.dilationD, dh = d.dilationH, dw = d.dilationW;
   const icg = C / groups, ocg = OC / groups;
   const KK = KD * KH * KW;
   const M = ocg * KK;
-  const rows = D * H;
+  const rows = d.inD * H;
   const inPlane = rows * W;
   const outPlane = OD * OH * OW;
   const band = bandRows(M, W, rows);
   const col = align16(scratch);
   const gemmScratch = align16(col + (<usize>(M * band * W) << 2));
-  for (let n = 0; n < N; n++) {
+  for (let n = 0; n < d.batch; n++) {
     for (let g = 0; g < groups; g++) {
       const x = input + (<usize>(n * C + g * icg) * inPlane << 2);
       const wg = weight + (<usize>(g * icg) * M << 2);
@@ -176,14 +146,16 @@ function viaGemm(out: usize, input: usize, weight: usize, scratch: usize): void 
   }
 }
 
-function direct(out: usize, input: usize, weight: usize, bias: usize, scratch: usize): void {
-  const N = param(0), C = param(1), D = param(2), H = param(3), W = param(4);
-  const OC = param(5), OD = param(6), OH = param(7), OW = param(8);
-  const KD = param(9), KH = param(10), KW = param(11);
-  const sd = param(12), sh = param(13), sw = param(14);
-  const pd = param(15), ph = param(16), pw = param(17);
-  const dd = param(18), dh = param(19), dw = param(20);
-  const groups = param(21);
+// One function: the tap table of an output row is built and used in the same loop
+// nest, and splitting the two would pass a dozen loop values back and forth.
+function direct(out: usize, input: usize, weight: usize, bias: usize, scratch: usize, d: ConvTransposeDesc): void {
+  const N = d.batch, C = d.inC, D = d.inD, H = d.inH, W = d.inW;
+  const OC = d.outC, OD = d.outD, OH = d.outH, OW = d.outW;
+  const KD = d.kernelD, KH = d.kernelH, KW = d.kernelW;
+  const sd = d.strideD, sh = d.strideH, sw = d.strideW;
+  const pd = d.padD, ph = d.padH, pw = d.padW;
+  const dd = d.dilationD, dh = d.dilationH, dw = d.dilationW;
+  const groups = d.groups;
   const icg = C / groups, ocg = OC / groups;
   const KK = KD * KH * KW;
   const inPlane = D * H * W;
@@ -345,18 +317,6 @@ function interleave(o: usize, phases: usize, phaseLen: i32, sw: i32, OW: i32): v
 }
 
 /**
- * The estimated cost of the GEMM + col2im method for the transposed convolution in the
- * params area, in conv.ts's units (so it compares with conv_winograd_cost): a GEMM of
- * K = input channels per group over (output channels x kernel taps) x input pixels.
- */
-export function conv_transpose_gemm_cost(): f64 {
-  const groups = param(21);
-  const icg = param(1) / groups, ocg = param(5) / groups;
-  const taps = param(9) * param(10) * param(11);
-  return <f64>groups * directCost(param(0), icg, ocg * taps, param(2) * param(3) * param(4), 1);
-}
-
-/**
  * Weights of the sub-pixel form of a transposed convolution (groups 1, dilation 1):
  * output phase r (the outputs r, r + s, r + 2s, ... of each dimension) is a correlation of
  * the input with the taps t of the kernel for which r + p - t is a multiple of s, at input
@@ -364,31 +324,32 @@ export function conv_transpose_gemm_cost(): f64 {
  * their offsets, dmin .. dmin + KW' - 1, gives an ordinary stride-1 convolution:
  *   out'[(r, oc), ic, u] = weight[ic, oc, t] where t = r + p - s * (dmin + u), else 0,
  *   bias'[(r, oc)] = bias[oc].
- * Parameters (i32, in the params area): 0 IC, 1 OC, 2-4 kernel (d,h,w), 5-7 stride,
- * 8-10 padding, 11-13 dmin, 14-16 the window KW' (d,h,w).
+ * Arguments: a SubpixelWeightsDesc (abi.ts): sizes, and dmin (first..) and KW' (window..)
+ * per dimension.
  * Layouts: weight [IC, OC, KD,KH,KW]; out [sd*sh*sw*OC, IC, KD',KH',KW'] with the phase
  * (rd*sh + rh)*sw + rw outermost; bias [OC] or 0; outBias [sd*sh*sw*OC].
  * REQUIRES: every tap lands inside the window (dmin <= every offset < dmin + KW');
- *   at most 4096 kernel taps.
+ *   at most MAX_SUBPIXEL_TAPS kernel taps.
  */
-export function conv_transpose_subpixel_weights_f32(out: usize, outBias: usize, weight: usize, bias: usize): void {
-  const IC = param(0), OC = param(1);
-  const KD = param(2), KH = param(3), KW = param(4);
-  const sd = param(5), sh = param(6), sw = param(7);
-  const pd = param(8), ph = param(9), pw = param(10);
-  const wh = param(15), ww = param(16);
-  const window = param(14) * wh * ww;
+export function convTransposeSubpixelWeights_f32(out: usize, outBias: usize, weight: usize, bias: usize, desc: usize): void {
+  const d = changetype<SubpixelWeightsDesc>(desc);
+  const IC = d.inC, OC = d.outC;
+  const KD = d.kernelD, KH = d.kernelH, KW = d.kernelW;
+  const sd = d.strideD, sh = d.strideH, sw = d.strideW;
+  const pd = d.padD, ph = d.padH, pw = d.padW;
+  const wh = d.windowH, ww = d.windowW;
+  const window = d.windowD * wh * ww;
   const phases = sd * sh * sw;
   const taps = KD * KH * KW;
   memory.fill(out, 0, <usize>(phases * OC * IC * window) << 2);
   // Where each tap goes: the start of its phase's block plus its window position.
   const phaseBlock = OC * IC * window;
   for (let td = 0; td < KD; td++) {
-    const rd = tapPhase(td, sd, pd), ud = (rd + pd - td) / sd - param(11);
+    const rd = tapPhase(td, sd, pd), ud = (rd + pd - td) / sd - d.firstD;
     for (let th = 0; th < KH; th++) {
-      const rh = tapPhase(th, sh, ph), uh = (rh + ph - th) / sh - param(12);
+      const rh = tapPhase(th, sh, ph), uh = (rh + ph - th) / sh - d.firstH;
       for (let tw = 0; tw < KW; tw++) {
-        const rw = tapPhase(tw, sw, pw), uw = (rw + pw - tw) / sw - param(13);
+        const rw = tapPhase(tw, sw, pw), uw = (rw + pw - tw) / sw - d.firstW;
         const tap = (td * KH + th) * KW + tw;
         store<i32>(TAP_TARGETS + (<usize>tap << 2), ((rd * sh + rh) * sw + rw) * phaseBlock + (ud * wh + uh) * ww + uw);
       }
@@ -412,8 +373,7 @@ export function conv_transpose_subpixel_weights_f32(out: usize, outBias: usize, 
   }
 }
 
-// Destination offsets of the kernel taps in conv_transpose_subpixel_weights_f32.
-const MAX_SUBPIXEL_TAPS: i32 = 4096;
+// Destination offsets of the kernel taps in convTransposeSubpixelWeights_f32.
 const TAP_TARGETS: usize = memory.data(MAX_SUBPIXEL_TAPS * 4, 16);
 
 /** The output phase that kernel tap t serves along one dimension: r with r + p - t a multiple of s. */

@@ -4,39 +4,51 @@
 // computed 32 (or 16) outputs at a time along the output width.
 //
 // Layouts: input [N,C,D,H,W], weight [C*mult, 1, KD,KH,KW], bias [C*mult] or 0,
-// out [N, C*mult, OD,OH,OW]; padding before/after per dimension; mode as in conv.ts.
-// REQUIRES: scratch holds (padded plane + 2 * taps + 16) floats; called through conv_f32.
+// out [N, C*mult, OD,OH,OW]; sizes, padding and mode from the ConvDesc (abi.ts).
+// REQUIRES: scratch holds depthwiseScratchBytes(d) bytes; called through conv_f32.
 
-import { padPlanes } from "./conv";
+import { ConvDesc } from "./abi";
+import { align16 } from "./buffers";
+import { padPlanes } from "./conv_pad";
 
-export function depthwise(out: usize, input: usize, weight: usize, bias: usize,
-                          N: i32, C: i32, D: i32, H: i32, W: i32, mult: i32, OD: i32, OH: i32, OW: i32,
-                          KD: i32, KH: i32, KW: i32, sd: i32, sh: i32, sw: i32,
-                          pd0: i32, ph0: i32, pw0: i32, pd1: i32, ph1: i32, pw1: i32,
-                          dd: i32, dh: i32, dw: i32, mode: i32, scratch: usize): void {
-  const Dp = D + pd0 + pd1, Hp = H + ph0 + ph1, Wp = W + pw0 + pw1;
-  const plane = Dp * Hp * Wp;
+/** Bytes of scratch depthwise() needs: the padded plane and the tap table. */
+export function depthwiseScratchBytes(d: ConvDesc): i32 {
+  const plane = (d.inD + d.padBeforeD + d.padAfterD) * (d.inH + d.padBeforeH + d.padAfterH) * (d.inW + d.padBeforeW + d.padAfterW);
+  return (plane + d.kernelD * d.kernelH * d.kernelW * 2 + 16) * 4 + 64;
+}
+
+/** The depthwise convolution `d` (d.groups == d.inC): `d.outC / d.inC` output channels per input channel. */
+export function depthwise(out: usize, input: usize, weight: usize, bias: usize, scratch: usize, d: ConvDesc): void {
+  const C = d.inC, D = d.inD, H = d.inH, W = d.inW;
+  const mult = d.outC / C;
+  const OD = d.outD, OH = d.outH, OW = d.outW;
+  const KD = d.kernelD, KH = d.kernelH, KW = d.kernelW;
+  const sd = d.strideD, sh = d.strideH, sw = d.strideW;
+  const pd0 = d.padBeforeD, ph0 = d.padBeforeH, pw0 = d.padBeforeW;
+  const pd1 = d.padAfterD, ph1 = d.padAfterH, pw1 = d.padAfterW;
+  const Hp = H + ph0 + ph1, Wp = W + pw0 + pw1;
+  const plane = (D + pd0 + pd1) * Hp * Wp;
   const taps = KD * KH * KW;
   const padded = pd0 | pd1 | ph0 | ph1 | pw0 | pw1;
-  const padBuf = (scratch + 15) & ~(<usize>15);
+  const padBuf = align16(scratch);
   const tapOff = padBuf + (<usize>plane << 2) + 16;
   // Byte offset of each tap from the top-left of its window in the padded volume.
   let t = 0;
   for (let kz = 0; kz < KD; kz++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++) {
-        store<i32>(tapOff + (<usize>t << 2), ((kz * dd * Hp + ky * dh) * Wp + kx * dw) << 2);
+        store<i32>(tapOff + (<usize>t << 2), ((kz * d.dilationD * Hp + ky * d.dilationH) * Wp + kx * d.dilationW) << 2);
         t++;
       }
     }
   }
   const outPlane = OD * OH * OW;
   const inPlane = D * H * W;
-  for (let n = 0; n < N; n++) {
+  for (let n = 0; n < d.batch; n++) {
     for (let c = 0; c < C; c++) {
       let src = input + (<usize>(n * C + c) * inPlane << 2);
       if (padded != 0) {
-        padPlanes(padBuf, src, 1, D, H, W, pd0, pd1, ph0, ph1, pw0, pw1, mode);
+        padPlanes(padBuf, src, 1, D, H, W, pd0, pd1, ph0, ph1, pw0, pw1, d.paddingMode);
         src = padBuf;
       }
       for (let m = 0; m < mult; m++) {
@@ -68,30 +80,7 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       if (OW < 32) break;
       x = OW - 32;
     }
-    let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
-    const r = row + (<usize>x << 2);
-    for (let t = 0; t < taps; t++) {
-      const tp = <usize>t << 2;
-      const wv = v128.load32_splat(w + tp);
-      const p = r + <usize>load<i32>(tapOff + tp);
-      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
-      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
-      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
-      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
-    }
-    const op = o + (<usize>x << 2);
-    v128.store(op, a0);
-    v128.store(op, a1, 16);
-    v128.store(op, a2, 32);
-    v128.store(op, a3, 48);
-    v128.store(op, a4, 64);
-    v128.store(op, a5, 80);
-    v128.store(op, a6, 96);
-    v128.store(op, a7, 112);
+    tapBlock(true, o + (<usize>x << 2), row + (<usize>x << 2), w, tapOff, taps, bv);
   }
   if (x >= OW) return;
   for (; x < OW; x += 16) {
@@ -101,22 +90,7 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       if (OW < 16) break;
       x = OW - 16;
     }
-    let a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-    const r = row + (<usize>x << 2);
-    for (let t = 0; t < taps; t++) {
-      const tp = <usize>t << 2;
-      const wv = v128.load32_splat(w + tp);
-      const p = r + <usize>load<i32>(tapOff + tp);
-      a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-    }
-    const op = o + (<usize>x << 2);
-    v128.store(op, a0);
-    v128.store(op, a1, 16);
-    v128.store(op, a2, 32);
-    v128.store(op, a3, 48);
+    tapBlock(false, o + (<usize>x << 2), row + (<usize>x << 2), w, tapOff, taps, bv);
   }
   for (; x + 4 <= OW; x += 4) {
     let a0 = bv;
@@ -135,6 +109,39 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       s += load<f32>(w + tp) * load<f32>(r + <usize>load<i32>(tapOff + tp));
     }
     store<f32>(o + (<usize>x << 2), s);
+  }
+}
+
+/**
+ * op[j] = bv + sum_t w[t] * r[tapOff[t] + j] for 32 outputs j (`wide`) or 16: eight (four)
+ * independent accumulator chains hide the add latency. Inlined with `wide` constant.
+ */
+@inline function tapBlock(wide: bool, op: usize, r: usize, w: usize, tapOff: usize, taps: i32, bv: v128): void {
+  let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
+  for (let t = 0; t < taps; t++) {
+    const tp = <usize>t << 2;
+    const wv = v128.load32_splat(w + tp);
+    const p = r + <usize>load<i32>(tapOff + tp);
+    a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+    a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    if (wide) {
+      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
+      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+    }
+  }
+  v128.store(op, a0);
+  v128.store(op, a1, 16);
+  v128.store(op, a2, 32);
+  v128.store(op, a3, 48);
+  if (wide) {
+    v128.store(op, a4, 64);
+    v128.store(op, a5, 80);
+    v128.store(op, a6, 96);
+    v128.store(op, a7, 112);
   }
 }
 

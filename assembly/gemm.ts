@@ -9,19 +9,20 @@
 // xmm registers: the first four A values of a k step are loaded as one v128 and each is
 // broadcast with a shuffle next to its use, the fifth with a splat load once the vector
 // is dead (splat loads for all five would need more registers and spill). Edge panels
-// are zero-padded when packed, so the micro-kernel always runs full tiles and only the
-// store of an edge tile is partial. K is not unrolled: V8 schedules all loads of an
-// unrolled body first, which costs registers.
+// are zero-padded when packed (gemm_pack.ts), so the micro-kernel always runs full tiles
+// and only the store of an edge tile is partial. K is not unrolled: V8 schedules all
+// loads of an unrolled body first, which costs registers. The Winograd convolution runs
+// the same micro-kernel on its own A layout (microSplit).
 //
-// Sources of A: dense row-major (A[m][k] = a[m*lda + k]) or transposed (a[k*lda + m]).
-// Sources of B: dense (b[k*ldb + n]), transposed (b[n*ldb + k]), or gathered through two
-// offset tables (b[colOff[n] + rowOff[k]]), which is im2col done while packing: the
-// convolution kernels use it so no im2col matrix is ever materialised.
+// The convolution kernels gather B through two offset tables (B_GATHER): im2col done
+// while packing, so no im2col matrix is ever materialised.
 
-import { hsum, storeTransposed4x4 } from "./simd";
+import { GemmDesc, GEMM_A_TRANS, GEMM_B_TRANS, GEMM_BIAS_ROW, GEMM_BIAS_COL, GEMM_ACCUMULATE } from "./abi";
+import { align16 } from "./buffers";
+import { hsum } from "./simd";
+import { packADense, packATrans, packBDense, packBGather, packBTrans, MR, NR } from "./gemm_pack";
 
-export const MR: i32 = 5;
-export const NR: i32 = 8;
+export { MR, NR };
 export const KC: i32 = 256;
 export const MC: i32 = 120;
 export const NC: i32 = 512;
@@ -39,7 +40,7 @@ export const BIAS_COL: i32 = 2;
 const EDGE_TILE: usize = memory.data(40 * 4, 16);
 
 /** Bytes of scratch `gemm_f32` needs (packed A block + packed B block). */
-export function gemm_scratch_bytes(M: i32, N: i32, K: i32): i32 {
+export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
   const kc = min(K, KC);
   const mc = (min(M, MC) + MR - 1) / MR * MR;
   const nc = (min(N, NC) + NR - 1) / NR * NR;
@@ -47,14 +48,17 @@ export function gemm_scratch_bytes(M: i32, N: i32, K: i32): i32 {
 }
 
 /**
- * C = A * B (+ bias) over row-major float32 matrices with leading dimensions.
- * flags: bit 0 A transposed, bit 1 B transposed, bits 2-3 bias (0 none, 1 one value per
- * row of C, 2 one value per column), bit 4 accumulate into C instead of overwriting it.
- * REQUIRES: scratch holds gemm_scratch_bytes(M, N, K) bytes; C does not overlap A, B.
+ * C = A * B (+ bias) over row-major float32 matrices with leading dimensions, as `desc`
+ * (a GemmDesc) says: sizes, leading dimensions and GEMM_* flags (A or B transposed, bias
+ * per row or per column of C, accumulate into C instead of overwriting it).
+ * REQUIRES: scratch holds gemmScratchBytes(M, N, K) bytes; C does not overlap A, B.
  */
-export function gemm_f32(c: usize, a: usize, b: usize, bias: usize, M: i32, N: i32, K: i32,
-                         lda: i32, ldb: i32, ldc: i32, flags: i32, scratch: usize): void {
-  gemm(c, ldc, a, lda, flags & 1, b, ldb, (flags >> 1) & 1, 0, 0, bias, (flags >> 2) & 3, (flags >> 4) & 1, M, N, K, scratch);
+export function gemm_f32(c: usize, a: usize, b: usize, bias: usize, scratch: usize, desc: usize): void {
+  const d = changetype<GemmDesc>(desc);
+  const f = d.flags;
+  const biasMode = (f & GEMM_BIAS_ROW) != 0 ? BIAS_ROW : (f & GEMM_BIAS_COL) != 0 ? BIAS_COL : BIAS_NONE;
+  gemm(c, d.ldc, a, d.lda, (f & GEMM_A_TRANS) != 0 ? A_TRANS : A_DENSE, b, d.ldb, (f & GEMM_B_TRANS) != 0 ? B_TRANS : B_DENSE,
+    0, 0, bias, biasMode, (f & GEMM_ACCUMULATE) != 0 ? 1 : 0, d.M, d.N, d.K, scratch);
 }
 
 /** The shared driver; rowOff/colOff are the i32 offset tables of B_GATHER. */
@@ -84,7 +88,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
   const kBlocks = (K + KC - 1) / KC;
   const kcStep = (K + kBlocks - 1) / kBlocks;
   const mcMax = (min(M, MC) + MR - 1) / MR * MR;
-  const packA = (scratch + 15) & ~(<usize>15);
+  const packA = align16(scratch);
   const packB = packA + (<usize>(mcMax * kcMax) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
@@ -119,220 +123,6 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
   }
 }
 
-// ---- packing ----
-
-/** A[m][k] = a[m*lda + k] -> panels [m/5][k][5]; rows 0-3 are transposed 4x4 at a time. */
-function packADense(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
-  const rowBytes = <usize>lda << 2;
-  let m = 0;
-  for (; m + MR <= mc; m += MR) {
-    const r0 = a + <usize>m * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    const r4 = r3 + rowBytes;
-    let d = dst + (<usize>(m * kc) << 2);
-    let k = 0;
-    for (; k + 4 <= kc; k += 4) {
-      const o = <usize>k << 2;
-      // Rows 0-3 of four k steps, transposed: one k step per 20 bytes; row 4 fills the fifth slots.
-      storeTransposed4x4(d, 20, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
-      store<f32>(d, load<f32>(r4 + o), 16);
-      store<f32>(d, load<f32>(r4 + o, 4), 36);
-      store<f32>(d, load<f32>(r4 + o, 8), 56);
-      store<f32>(d, load<f32>(r4 + o, 12), 76);
-      d += 80;
-    }
-    for (; k < kc; k++) {
-      const o = <usize>k << 2;
-      store<f32>(d, load<f32>(r0 + o));
-      store<f32>(d, load<f32>(r1 + o), 4);
-      store<f32>(d, load<f32>(r2 + o), 8);
-      store<f32>(d, load<f32>(r3 + o), 12);
-      store<f32>(d, load<f32>(r4 + o), 16);
-      d += 20;
-    }
-  }
-  if (m < mc) {
-    const rows = mc - m;
-    let d = dst + (<usize>(m * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      for (let r = 0; r < MR; r++) {
-        store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(a + ((<usize>(m + r) * lda + k) << 2)) : 0);
-      }
-      d += MR * 4;
-    }
-  }
-}
-
-/** A[m][k] = a[k*lda + m] -> panels [m/5][k][5]: a 4-value load and one more per k step. */
-function packATrans(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
-  const rowBytes = <usize>lda << 2;
-  let m = 0;
-  for (; m + MR <= mc; m += MR) {
-    let s = a + (<usize>m << 2);
-    let d = dst + (<usize>(m * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      v128.store(d, v128.load(s));
-      store<f32>(d, load<f32>(s, 16), 16);
-      s += rowBytes;
-      d += 20;
-    }
-  }
-  if (m < mc) {
-    const rows = mc - m;
-    let s = a + (<usize>m << 2);
-    let d = dst + (<usize>(m * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(s + (<usize>r << 2)) : 0);
-      s += rowBytes;
-      d += MR * 4;
-    }
-  }
-}
-
-/** B[k][n] = b[k*ldb + n] -> panels [n/8][k][8]: two 4-value copies per k step. */
-function packBDense(dst: usize, b: usize, ldb: i32, nc: i32, kc: i32): void {
-  const rowBytes = <usize>ldb << 2;
-  let n = 0;
-  for (; n + NR <= nc; n += NR) {
-    let s = b + (<usize>n << 2);
-    let d = dst + (<usize>(n * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      v128.store(d, v128.load(s));
-      v128.store(d, v128.load(s, 16), 16);
-      s += rowBytes;
-      d += 32;
-    }
-  }
-  if (n < nc) {
-    const cols = nc - n;
-    let s = b + (<usize>n << 2);
-    let d = dst + (<usize>(n * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      for (let j = 0; j < NR; j++) store<f32>(d + (<usize>j << 2), j < cols ? load<f32>(s + (<usize>j << 2)) : 0);
-      s += rowBytes;
-      d += 32;
-    }
-  }
-}
-
-/** B[k][n] = b[n*ldb + k] -> panels [n/8][k][8]; 4x4 transposes of four rows at a time. */
-function packBTrans(dst: usize, b: usize, ldb: i32, nc: i32, kc: i32): void {
-  const rowBytes = <usize>ldb << 2;
-  let n = 0;
-  for (; n + NR <= nc; n += NR) {
-    const panel = dst + (<usize>(n * kc) << 2);
-    for (let h = 0; h < 2; h++) {
-      const r0 = b + <usize>(n + 4 * h) * rowBytes;
-      const r1 = r0 + rowBytes;
-      const r2 = r1 + rowBytes;
-      const r3 = r2 + rowBytes;
-      let d = panel + (<usize>h << 4);
-      let k = 0;
-      for (; k + 4 <= kc; k += 4) {
-        const o = <usize>k << 2;
-        storeTransposed4x4(d, 32, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
-        d += 128;
-      }
-      for (; k < kc; k++) {
-        const o = <usize>k << 2;
-        store<f32>(d, load<f32>(r0 + o));
-        store<f32>(d, load<f32>(r1 + o), 4);
-        store<f32>(d, load<f32>(r2 + o), 8);
-        store<f32>(d, load<f32>(r3 + o), 12);
-        d += 32;
-      }
-    }
-  }
-  if (n < nc) {
-    const cols = nc - n;
-    let d = dst + (<usize>(n * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      for (let j = 0; j < NR; j++) {
-        store<f32>(d + (<usize>j << 2), j < cols ? load<f32>(b + ((<usize>(n + j) * ldb + k) << 2)) : 0);
-      }
-      d += 32;
-    }
-  }
-}
-
-/**
- * B[k][n] = b[colOff[n] + rowOff[k]] -> panels [n/8][k][8]. Column offsets grow strictly
- * with n, so a panel whose last offset is 7 past its first reads 8 consecutive floats
- * for every k (the common case of a stride-1 convolution away from row ends).
- */
-function packBGather(dst: usize, b: usize, rowOff: usize, colOff: usize, nc: i32, kc: i32): void {
-  let n = 0;
-  for (; n + NR <= nc; n += NR) {
-    const cp = colOff + (<usize>n << 2);
-    let d = dst + (<usize>(n * kc) << 2);
-    const c0 = load<i32>(cp);
-    if (load<i32>(cp, 28) - c0 == 7) {
-      const base = b + (<usize>c0 << 2);
-      for (let k = 0; k < kc; k++) {
-        const s = base + (<usize>load<i32>(rowOff + (<usize>k << 2)) << 2);
-        v128.store(d, v128.load(s));
-        v128.store(d, v128.load(s, 16), 16);
-        d += 32;
-      }
-    } else if (everyOther(cp, c0)) {
-      // Stride 2 along a row: the even ones of 15 consecutive floats (the last load
-      // starts at float 11 so that nothing past float 14 is read).
-      const base = b + (<usize>c0 << 2);
-      for (let k = 0; k < kc; k++) {
-        const s = base + (<usize>load<i32>(rowOff + (<usize>k << 2)) << 2);
-        const x0 = v128.load(s);
-        const x1 = v128.load(s, 16);
-        const x2 = v128.load(s, 32);
-        const x3 = v128.load(s, 44);
-        v128.store(d, v128.shuffle<f32>(x0, x1, 0, 2, 4, 6));
-        v128.store(d, v128.shuffle<f32>(x2, x3, 0, 2, 5, 7), 16);
-        d += 32;
-      }
-    } else {
-      const o0 = b + (<usize>c0 << 2);
-      const o1 = b + (<usize>load<i32>(cp, 4) << 2);
-      const o2 = b + (<usize>load<i32>(cp, 8) << 2);
-      const o3 = b + (<usize>load<i32>(cp, 12) << 2);
-      const o4 = b + (<usize>load<i32>(cp, 16) << 2);
-      const o5 = b + (<usize>load<i32>(cp, 20) << 2);
-      const o6 = b + (<usize>load<i32>(cp, 24) << 2);
-      const o7 = b + (<usize>load<i32>(cp, 28) << 2);
-      for (let k = 0; k < kc; k++) {
-        const r = <usize>load<i32>(rowOff + (<usize>k << 2)) << 2;
-        store<f32>(d, load<f32>(o0 + r));
-        store<f32>(d, load<f32>(o1 + r), 4);
-        store<f32>(d, load<f32>(o2 + r), 8);
-        store<f32>(d, load<f32>(o3 + r), 12);
-        store<f32>(d, load<f32>(o4 + r), 16);
-        store<f32>(d, load<f32>(o5 + r), 20);
-        store<f32>(d, load<f32>(o6 + r), 24);
-        store<f32>(d, load<f32>(o7 + r), 28);
-        d += 32;
-      }
-    }
-  }
-  if (n < nc) {
-    const cols = nc - n;
-    let d = dst + (<usize>(n * kc) << 2);
-    for (let k = 0; k < kc; k++) {
-      const r = load<i32>(rowOff + (<usize>k << 2));
-      for (let j = 0; j < NR; j++) {
-        store<f32>(d + (<usize>j << 2), j < cols ? load<f32>(b + (<usize>(load<i32>(colOff + (<usize>(n + j) << 2)) + r) << 2)) : 0);
-      }
-      d += 32;
-    }
-  }
-}
-
-/** True when the eight column offsets at cp are c0, c0 + 2, ..., c0 + 14. */
-@inline function everyOther(cp: usize, c0: i32): bool {
-  let ok = true;
-  for (let j = 1; j < NR; j++) ok = ok && load<i32>(cp + (<usize>j << 2)) == c0 + 2 * j;
-  return ok;
-}
-
 // ---- the micro-kernel ----
 
 /** The first n (<= 4, may be <= 0) floats at p, zeros after. */
@@ -345,19 +135,41 @@ function loadPartial(p: usize, n: i32): v128 {
   return v;
 }
 
-/**
- * One 5x8 tile: acc = A panel (kc x 5) times B panel (kc x 8), then C = acc (+ bias),
- * or C += acc when loadC. Only the first mr rows and nr columns are stored.
- */
+/** One 5x8 tile of the GEMM: A panel at pa ([kc][5]), B panel at pb ([kc][8]) (see tile). */
 function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool,
                biasMode: i32, bias: usize): void {
+  tile(pa, 0, false, pb, kc, c, ldc, mr, nr, loadC, biasMode, bias);
+}
+
+/**
+ * One 5x8 tile with A in the Winograd convolution's split layout: rows 0-3 at a03
+ * ([kc][4]), row 4 at a4 ([kc]); B panel at pb ([kc][8]). Stores the first `rows` rows
+ * of M = A B at c (row stride ldc floats).
+ */
+@inline export function microSplit(a03: usize, a4: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32): void {
+  tile(a03, a4, true, pb, kc, c, ldc, rows, NR, false, BIAS_NONE, 0);
+}
+
+/**
+ * THE micro-kernel: acc = A (kc x 5) times B panel (kc x 8), then C = acc (+ bias), or
+ * C += acc when loadC; only the first mr rows and nr columns are stored. A is gemm's
+ * packed panel at pa ([kc][5]; a4 unused) or, when `split`, the Winograd layout: rows
+ * 0-3 at pa ([kc][4]) and row 4 at a4 ([kc]). Inlined into its two callers with `split`
+ * constant, so each gets a loop for its layout alone: for the packed panel the fifth
+ * value is a splat load at offset 16 and the loop runs on the A pointer alone.
+ * One function: the ten accumulators stay in registers from the k loop through the bias
+ * and the stores; split, they would go through memory.
+ */
+@inline function tile(pa: usize, a4: usize, split: bool, pb: usize, kc: i32,
+                      c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool, biasMode: i32, bias: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
   // The loop runs on the A pointer alone: no separate counter to keep and increment.
-  const paEnd = pa + <usize>kc * (MR * 4);
+  const aStep: usize = split ? 16 : MR * 4;
+  const paEnd = pa + <usize>kc * aStep;
   while (pa < paEnd) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -374,10 +186,15 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
     s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
     c30 = f32x4.add(c30, f32x4.mul(s, b0));
     c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    s = v128.load32_splat(pa, 16);
+    if (split) {
+      s = v128.load32_splat(a4);
+      a4 += 4;
+    } else {
+      s = v128.load32_splat(pa, 16);
+    }
     c40 = f32x4.add(c40, f32x4.mul(s, b0));
     c41 = f32x4.add(c41, f32x4.mul(s, b1));
-    pa += 20;
+    pa += aStep;
     pb += 32;
   }
   if (biasMode == BIAS_ROW) {
@@ -504,9 +321,10 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
     a1 = f32x4.add(a1, b1);
     a2 = f32x4.add(a2, b2);
     a3 = f32x4.add(a3, b3);
-    // Horizontal sums of the four accumulators at once: transpose, then add.
-    const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
-    const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+    // Horizontal sums of the four accumulators at once, in hsum's pairwise order:
+    // (l0 + l1) + (l2 + l3) of each.
+    const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 2, 6), v128.shuffle<f32>(a0, a1, 1, 5, 3, 7));
+    const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 2, 6), v128.shuffle<f32>(a2, a3, 1, 5, 3, 7));
     const sums = f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
     let s0 = f32x4.extract_lane(sums, 0), s1 = f32x4.extract_lane(sums, 1);
     let s2 = f32x4.extract_lane(sums, 2), s3 = f32x4.extract_lane(sums, 3);
@@ -532,7 +350,7 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
       const o = <usize>k << 2;
       acc = f32x4.add(acc, f32x4.mul(v128.load(wr + o), v128.load(x + o)));
     }
-    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    let s = hsum(acc);
     for (let k = k4; k < K; k++) s += load<f32>(wr + (<usize>k << 2)) * load<f32>(x + (<usize>k << 2));
     if (bias != 0) s += load<f32>(bias + (<usize>n << 2));
     store<f32>(y + (<usize>n << 2), s);
@@ -545,7 +363,7 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
  * is streamed once instead of once per row (and without packing it).
  * REQUIRES: 1 <= R <= 4; y does not overlap w or x.
  */
-export function gemv_rows_f32(y: usize, x: usize, w: usize, bias: usize, R: i32, N: i32, K: i32): void {
+export function gemvRows_f32(y: usize, x: usize, w: usize, bias: usize, R: i32, N: i32, K: i32): void {
   const rowBytes = <usize>K << 2;
   // Rows past R repeat the last row; their results are not stored.
   const x0 = x;

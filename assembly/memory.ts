@@ -63,12 +63,3 @@ const DESCRIPTORS: usize = memory.data(DESCRIPTOR_AREA_BYTES, 16);
 export function descriptorArea(): usize {
   return DESCRIPTORS;
 }
-
-// Legacy i32 parameter area, still read by conv.ts and conv_transpose.ts until they take
-// descriptors; removed with its last reader.
-const PARAMS: usize = memory.data(64 * 4, 16);
-
-/** Address of the i32[64] parameter area. */
-export function params_ptr(): usize {
-  return PARAMS;
-}

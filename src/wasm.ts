@@ -141,9 +141,3 @@ export function dhw<P extends string>(prefix: P, values: readonly number[]): Rec
 export function heapSize(): number {
   return kernels === null ? 0 : kernels.memory.buffer.byteLength;
 }
-
-/** Legacy: writes integer arguments into the i32 parameter area conv.ts and conv_transpose.ts still read. */
-export function writeParams(values: ArrayLike<number>): void {
-  const k = wasm();
-  new Int32Array(k.memory.buffer, k.params_ptr(), values.length).set(values);
-}

@@ -1,25 +1,28 @@
-import { conv_f32, conv_scratch_bytes } from "../conv";
-import { conv_transpose_f32, conv_transpose_scratch_bytes } from "../conv_transpose";
-import { conv_f32_ref, conv_transpose_f32_ref } from "../reference/conv";
-import { params_ptr } from "../memory";
-import { buffer, tricky } from "./helpers";
+import { conv_f32, convScratchBytes } from "../conv";
+import { convTranspose_f32, convTransposeScratchBytes } from "../conv_transpose";
+import { conv_f32_ref, convTranspose_f32_ref } from "../reference/conv";
+import { buffer, closeScaled, i32Desc, tricky, wave, wave2 } from "./helpers";
 
-function wave(i: i32): f32 { return <f32>((i * 7919) % 23) * 0.0625 - 0.7; }
-function wave2(i: i32): f32 { return <f32>((i * 104729) % 19) * 0.11 - 1.0; }
+type Kernel = (out: usize, input: usize, weight: usize, bias: usize, scratch: usize, desc: usize) => void;
+type Twin = (out: usize, input: usize, weight: usize, bias: usize, desc: usize) => void;
 
-function close(a: usize, b: usize, n: i32, scale: f32): bool {
-  for (let i = 0; i < n; i++) {
-    const x = load<f32>(a + (<usize>i << 2));
-    const y = load<f32>(b + (<usize>i << 2));
-    if (isNaN(y)) { if (!isNaN(x)) return false; continue; }
-    if (!isFinite(y)) { if (x != y) return false; continue; }
-    if (Mathf.abs(x - y) > 1e-5 * scale + 1e-5 * Mathf.abs(y)) return false;
-  }
-  return true;
-}
-
-function setParams(values: i32[]): void {
-  for (let i = 0; i < values.length; i++) store<i32>(params_ptr() + (<usize>i << 2), values[i]);
+/**
+ * The kernel against its scalar twin for the descriptor `desc` (freed here), on inN inputs
+ * (tricky values when asked), wN weights, OC biases and outN outputs.
+ */
+function matchesTwin(kernel: Kernel, twin: Twin, scratchBytes: (desc: usize) => i32, desc: usize,
+                     inN: i32, wN: i32, OC: i32, outN: i32, scale: f32, useTricky: bool): bool {
+  const x = useTricky ? buffer(inN, tricky) : buffer(inN, wave);
+  const w = buffer(wN, wave2);
+  const bias = buffer(OC, wave);
+  const y = buffer(outN, wave);
+  const r = buffer(outN, wave);
+  const scratch = heap.alloc(<usize>scratchBytes(desc));
+  kernel(y, x, w, bias, scratch, desc);
+  twin(r, x, w, bias, desc);
+  const ok = closeScaled(y, r, outN, scale);
+  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
+  return ok;
 }
 
 function outSize(n: i32, p0: i32, p1: i32, k: i32, d: i32, s: i32): i32 {
@@ -32,21 +35,10 @@ function checkConv(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH:
   // Depth and height get padding only when they are real dimensions.
   const pd = D > 1 ? p : 0, ph = H > 1 ? p : 0;
   const OD = outSize(D, pd, pd, KD, dil, s), OH = outSize(H, ph, ph, KH, dil, s), OW = outSize(W, p, p, KW, dil, s);
-  setParams([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, s, s, s, pd, ph, p, pd, ph, p, dil, dil, dil, groups, mode]);
-  const inN = N * C * D * H * W;
+  const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, s, s, s, pd, ph, p, pd, ph, p, dil, dil, dil, groups, mode]);
   const wN = OC * (C / groups) * KD * KH * KW;
-  const outN = N * OC * OD * OH * OW;
-  const x = useTricky ? buffer(inN, tricky) : buffer(inN, wave);
-  const w = buffer(wN, wave2);
-  const bias = buffer(OC, wave);
-  const y = buffer(outN, wave);
-  const r = buffer(outN, wave);
-  const scratch = heap.alloc(<usize>conv_scratch_bytes());
-  conv_f32(y, x, w, bias, scratch);
-  conv_f32_ref(r, x, w, bias);
-  const ok = close(y, r, outN, <f32>(wN / OC) * 2);
-  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch);
-  return ok;
+  return matchesTwin(conv_f32, conv_f32_ref, convScratchBytes, desc, N * C * D * H * W, wN, OC, N * OC * OD * OH * OW,
+    <f32>(wN / OC) * 2, useTricky);
 }
 
 function checkConvT(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH: i32, KW: i32,
@@ -56,21 +48,9 @@ function checkConvT(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH
   const OD = (D - 1) * sd - 2 * pd + dil * (KD - 1) + (D > 1 ? op : 0) + 1;
   const OH = (H - 1) * sh - 2 * ph + dil * (KH - 1) + (H > 1 ? op : 0) + 1;
   const OW = (W - 1) * s - 2 * p + dil * (KW - 1) + op + 1;
-  setParams([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, sd, sh, s, pd, ph, p, dil, dil, dil, groups]);
-  const inN = N * C * D * H * W;
-  const wN = C * (OC / groups) * KD * KH * KW;
-  const outN = N * OC * OD * OH * OW;
-  const x = buffer(inN, wave);
-  const w = buffer(wN, wave2);
-  const bias = buffer(OC, wave);
-  const y = buffer(outN, wave);
-  const r = buffer(outN, wave);
-  const scratch = heap.alloc(<usize>conv_transpose_scratch_bytes());
-  conv_transpose_f32(y, x, w, bias, scratch);
-  conv_transpose_f32_ref(r, x, w, bias);
-  const ok = close(y, r, outN, <f32>(C * KD * KH * KW));
-  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch);
-  return ok;
+  const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, sd, sh, s, pd, ph, p, dil, dil, dil, groups]);
+  return matchesTwin(convTranspose_f32, convTranspose_f32_ref, convTransposeScratchBytes, desc, N * C * D * H * W,
+    C * (OC / groups) * KD * KH * KW, OC, N * OC * OD * OH * OW, <f32>(C * KD * KH * KW), false);
 }
 
 describe("conv_f32", () => {
@@ -116,34 +96,42 @@ describe("conv_f32", () => {
   });
 });
 
-describe("conv_transpose_f32", () => {
+/** checkConvT on each row of `cases` (its 14 arguments). */
+function checkConvTCases(cases: i32[][]): bool {
+  let ok = true;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    ok = ok && checkConvT(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
+  }
+  return ok;
+}
+
+describe("convTranspose_f32", () => {
   it("direct method on long rows (few input channels): strides 1-3, padding, output padding, dilation, groups", () => {
-    expect(checkConvT(1, 3, 1, 3, 140, 1, 1, 3, 3, 2, 0, 0, 1, 1)).toBe(true);
-    expect(checkConvT(2, 6, 1, 2, 131, 4, 1, 4, 4, 2, 1, 1, 1, 2)).toBe(true);
-    expect(checkConvT(1, 2, 1, 2, 200, 3, 1, 3, 2, 3, 1, 2, 1, 1)).toBe(true);
-    expect(checkConvT(1, 2, 1, 3, 70, 2, 1, 3, 3, 1, 2, 0, 2, 1)).toBe(true);
-    expect(checkConvT(1, 8, 1, 1, 150, 3, 1, 1, 5, 2, 1, 1, 1, 1)).toBe(true);
-    expect(checkConvT(1, 3, 2, 2, 66, 2, 2, 2, 3, 1, 0, 0, 1, 1)).toBe(true);
+    expect(checkConvTCases([
+      [1, 3, 1, 3, 140, 1, 1, 3, 3, 2, 0, 0, 1, 1], [2, 6, 1, 2, 131, 4, 1, 4, 4, 2, 1, 1, 1, 2],
+      [1, 2, 1, 2, 200, 3, 1, 3, 2, 3, 1, 2, 1, 1], [1, 2, 1, 3, 70, 2, 1, 3, 3, 1, 2, 0, 2, 1],
+      [1, 8, 1, 1, 150, 3, 1, 1, 5, 2, 1, 1, 1, 1], [1, 3, 2, 2, 66, 2, 2, 2, 3, 1, 0, 0, 1, 1],
+    ])).toBe(true);
   });
 
   it("direct method with many output channels per input channel", () => {
-    expect(checkConvT(1, 2, 1, 5, 7, 8, 1, 3, 3, 2, 1, 1, 1, 1)).toBe(true);
-    expect(checkConvT(1, 4, 1, 4, 6, 12, 1, 4, 4, 2, 1, 0, 1, 2)).toBe(true);
+    expect(checkConvTCases([[1, 2, 1, 5, 7, 8, 1, 3, 3, 2, 1, 1, 1, 1], [1, 4, 1, 4, 6, 12, 1, 4, 4, 2, 1, 0, 1, 2]])).toBe(true);
   });
 
   it("GEMM path with few input channels on short rows", () => {
-    expect(checkConvT(1, 3, 1, 9, 11, 1, 1, 3, 3, 2, 0, 0, 1, 1)).toBe(true);
-    expect(checkConvT(2, 4, 1, 5, 7, 6, 1, 4, 4, 2, 1, 1, 1, 2)).toBe(true);
-    expect(checkConvT(1, 2, 1, 4, 6, 3, 1, 3, 2, 3, 1, 2, 1, 1)).toBe(true);
-    expect(checkConvT(1, 2, 1, 5, 5, 2, 1, 3, 3, 1, 2, 0, 2, 1)).toBe(true);
-    expect(checkConvT(1, 2, 1, 1, 17, 3, 1, 1, 5, 4, 1, 3, 1, 1)).toBe(true);
+    expect(checkConvTCases([
+      [1, 3, 1, 9, 11, 1, 1, 3, 3, 2, 0, 0, 1, 1], [2, 4, 1, 5, 7, 6, 1, 4, 4, 2, 1, 1, 1, 2],
+      [1, 2, 1, 4, 6, 3, 1, 3, 2, 3, 1, 2, 1, 1], [1, 2, 1, 5, 5, 2, 1, 3, 3, 1, 2, 0, 2, 1],
+      [1, 2, 1, 1, 17, 3, 1, 1, 5, 4, 1, 3, 1, 1],
+    ])).toBe(true);
   });
 
   it("GEMM + col2im (many input channels), 1-D, 2-D and 3-D", () => {
-    expect(checkConvT(1, 16, 1, 6, 5, 8, 1, 4, 4, 2, 1, 0, 1, 1)).toBe(true);
-    expect(checkConvT(2, 20, 1, 4, 7, 6, 1, 3, 3, 1, 1, 0, 1, 2)).toBe(true);
-    expect(checkConvT(1, 12, 1, 1, 15, 4, 1, 1, 5, 3, 2, 2, 1, 1)).toBe(true);
-    expect(checkConvT(1, 10, 3, 4, 3, 3, 3, 3, 3, 2, 1, 1, 1, 1)).toBe(true);
-    expect(checkConvT(1, 9, 1, 5, 5, 4, 1, 3, 3, 2, 0, 0, 3, 1)).toBe(true);
+    expect(checkConvTCases([
+      [1, 16, 1, 6, 5, 8, 1, 4, 4, 2, 1, 0, 1, 1], [2, 20, 1, 4, 7, 6, 1, 3, 3, 1, 1, 0, 1, 2],
+      [1, 12, 1, 1, 15, 4, 1, 1, 5, 3, 2, 2, 1, 1], [1, 10, 3, 4, 3, 3, 3, 3, 3, 2, 1, 1, 1, 1],
+      [1, 9, 1, 5, 5, 4, 1, 3, 3, 2, 0, 0, 3, 1],
+    ])).toBe(true);
   });
 });

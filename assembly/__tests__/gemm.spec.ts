@@ -1,22 +1,7 @@
-import { gemm_f32, gemm_scratch_bytes, gemv_f32, gemv_rows_f32 } from "../gemm";
-import { bilinear_f32, bilinear_scratch_bytes } from "../bilinear";
+import { gemm_f32, gemmScratchBytes, gemv_f32, gemvRows_f32 } from "../gemm";
+import { bilinear_f32, bilinearScratchBytes } from "../bilinear";
 import { gemm_f32_ref, gemv_f32_ref, bilinear_f32_ref } from "../reference/gemm";
-import { buffer, LENGTHS, tricky } from "./helpers";
-
-function wave(i: i32): f32 { return <f32>((i * 7919) % 23) * 0.0625 - 0.7; }
-function wave2(i: i32): f32 { return <f32>((i * 104729) % 19) * 0.11 - 1.0; }
-
-/** Within rtol 1e-5 / atol 1e-5 x scale; NaN matches NaN, infinities exactly. */
-function close(a: usize, b: usize, n: i32, scale: f32): bool {
-  for (let i = 0; i < n; i++) {
-    const x = load<f32>(a + (<usize>i << 2));
-    const y = load<f32>(b + (<usize>i << 2));
-    if (isNaN(y)) { if (!isNaN(x)) return false; continue; }
-    if (!isFinite(y)) { if (x != y) return false; continue; }
-    if (Mathf.abs(x - y) > 1e-5 * scale + 1e-5 * Mathf.abs(y)) return false;
-  }
-  return true;
-}
+import { buffer, closeScaled, i32Desc, LENGTHS, tricky, wave, wave2 } from "./helpers";
 
 const SIZES: i32[] = [1, 3, 4, 5, 6, 8, 9, 11, 17];
 
@@ -31,11 +16,12 @@ function check(M: i32, N: i32, K: i32, flags: i32): bool {
   const bias = buffer(max(M, N), wave2);
   const c = buffer(M * ldc, wave);
   const r = buffer(M * ldc, wave);
-  const scratch = heap.alloc(<usize>gemm_scratch_bytes(M, N, K));
-  gemm_f32(c, a, b, bias, M, N, K, lda, ldb, ldc, flags, scratch);
-  gemm_f32_ref(r, a, b, bias, M, N, K, lda, ldb, ldc, flags);
-  const ok = close(c, r, M * ldc, <f32>K);
-  heap.free(a); heap.free(b); heap.free(bias); heap.free(c); heap.free(r); heap.free(scratch);
+  const desc = i32Desc([M, N, K, lda, ldb, ldc, flags]);
+  const scratch = heap.alloc(<usize>gemmScratchBytes(M, N, K));
+  gemm_f32(c, a, b, bias, scratch, desc);
+  gemm_f32_ref(r, a, b, bias, desc);
+  const ok = closeScaled(c, r, M * ldc, <f32>K);
+  heap.free(a); heap.free(b); heap.free(bias); heap.free(c); heap.free(r); heap.free(scratch); heap.free(desc);
   return ok;
 }
 
@@ -67,11 +53,12 @@ describe("gemm_f32", () => {
     const b = buffer(K * N, wave2);
     const c = buffer(M * N, wave);
     const r = buffer(M * N, wave);
-    const scratch = heap.alloc(<usize>gemm_scratch_bytes(M, N, K));
-    gemm_f32(c, a, b, 0, M, N, K, K, N, N, 0, scratch);
-    gemm_f32_ref(r, a, b, 0, M, N, K, K, N, N, 0);
-    expect(close(c, r, M * N, <f32>K)).toBe(true);
-    heap.free(a); heap.free(b); heap.free(c); heap.free(r); heap.free(scratch);
+    const desc = i32Desc([M, N, K, K, N, N, 0]);
+    const scratch = heap.alloc(<usize>gemmScratchBytes(M, N, K));
+    gemm_f32(c, a, b, 0, scratch, desc);
+    gemm_f32_ref(r, a, b, 0, desc);
+    expect(closeScaled(c, r, M * N, <f32>K)).toBe(true);
+    heap.free(a); heap.free(b); heap.free(c); heap.free(r); heap.free(scratch); heap.free(desc);
   });
 });
 
@@ -86,10 +73,10 @@ describe("gemv_f32", () => {
       const r = buffer(N, wave);
       gemv_f32(y, x, w, bias, N, K);
       gemv_f32_ref(r, x, w, bias, N, K);
-      expect(close(y, r, N, <f32>K)).toBe(true);
+      expect(closeScaled(y, r, N, <f32>K)).toBe(true);
       gemv_f32(y, x, w, 0, N, K);
       gemv_f32_ref(r, x, w, 0, N, K);
-      expect(close(y, r, N, <f32>K)).toBe(true);
+      expect(closeScaled(y, r, N, <f32>K)).toBe(true);
       heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r);
     }
   });
@@ -102,12 +89,12 @@ describe("gemv_f32", () => {
     const r = buffer(N, wave);
     gemv_f32(y, x, w, 0, N, K);
     gemv_f32_ref(r, x, w, 0, N, K);
-    expect(close(y, r, N, <f32>K)).toBe(true);
+    expect(closeScaled(y, r, N, <f32>K)).toBe(true);
     heap.free(x); heap.free(w); heap.free(y); heap.free(r);
   });
 });
 
-describe("gemv_rows_f32", () => {
+describe("gemvRows_f32", () => {
   it("matches the scalar twin row by row for 1 to 4 rows, odd and even N, every K", () => {
     for (let R = 1; R <= 4; R++) for (let i = 0; i < LENGTHS.length; i++) for (let j = 0; j < LENGTHS.length; j++) {
       const N = LENGTHS[i], K = LENGTHS[j];
@@ -116,12 +103,12 @@ describe("gemv_rows_f32", () => {
       const bias = buffer(N, wave);
       const y = buffer(R * N + 1, wave);
       const r = buffer(R * N + 1, wave);
-      gemv_rows_f32(y, x, w, bias, R, N, K);
+      gemvRows_f32(y, x, w, bias, R, N, K);
       for (let q = 0; q < R; q++) gemv_f32_ref(r + (<usize>(q * N) << 2), x + (<usize>(q * K) << 2), w, bias, N, K);
-      expect(close(y, r, R * N + 1, <f32>K)).toBe(true, "the element after the output stays untouched");
-      gemv_rows_f32(y, x, w, 0, R, N, K);
+      expect(closeScaled(y, r, R * N + 1, <f32>K)).toBe(true, "the element after the output stays untouched");
+      gemvRows_f32(y, x, w, 0, R, N, K);
       for (let q = 0; q < R; q++) gemv_f32_ref(r + (<usize>(q * N) << 2), x + (<usize>(q * K) << 2), w, 0, N, K);
-      expect(close(y, r, R * N, <f32>K)).toBe(true);
+      expect(closeScaled(y, r, R * N, <f32>K)).toBe(true);
       heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r);
     }
   });
@@ -137,10 +124,10 @@ describe("bilinear_f32", () => {
       const bias = buffer(O, wave2);
       const y = buffer(rows * O, wave);
       const r = buffer(rows * O, wave);
-      const scratch = heap.alloc(<usize>bilinear_scratch_bytes(rows, in1, in2));
+      const scratch = heap.alloc(<usize>bilinearScratchBytes(rows, in1, in2));
       bilinear_f32(y, x1, x2, w, bias, rows, in1, in2, O, scratch);
       bilinear_f32_ref(r, x1, x2, w, bias, rows, in1, in2, O);
-      expect(close(y, r, rows * O, <f32>(in1 * in2))).toBe(true);
+      expect(closeScaled(y, r, rows * O, <f32>(in1 * in2))).toBe(true);
       heap.free(x1); heap.free(x2); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch);
     }
   });

@@ -56,6 +56,17 @@ export function allClose(a: usize, e: usize, n: i32, rtol: f64, atol: f64): bool
   return true;
 }
 
+/** Smooth test data: multiples of 1/16 in [-0.7, 0.7]. */
+export function wave(i: i32): f32 { return <f32>((i * 7919) % 23) * 0.0625 - 0.7; }
+
+/** Another smooth pattern, in [-1, 1]. */
+export function wave2(i: i32): f32 { return <f32>((i * 104729) % 19) * 0.11 - 1.0; }
+
+/** allClose with atol = tol * scale (the output's scale) and rtol 1e-5. */
+export function closeScaled(a: usize, b: usize, n: i32, scale: f32, tol: f32 = 1e-5): bool {
+  return allClose(a, b, n, 1e-5, <f64>tol * <f64>scale);
+}
+
 // ---- pooling
 
 /**
@@ -80,4 +91,11 @@ export function poolDesc(planes: i32, inSize: i32[], outSize: i32[], kernel: i32
 /** Frees every block of `ptrs`. */
 export function freeAll(ptrs: usize[]): void {
   for (let i = 0; i < ptrs.length; i++) heap.free(ptrs[i]);
+}
+
+/** A descriptor of i32 fields (abi.ts), in declaration order, in a fresh heap block; the caller frees it. */
+export function i32Desc(values: i32[]): usize {
+  const p = heap.alloc(<usize>max(values.length, 1) << 2);
+  for (let i = 0; i < values.length; i++) store<i32>(p + (<usize>i << 2), values[i]);
+  return p;
 }

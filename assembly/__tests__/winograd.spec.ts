@@ -1,28 +1,9 @@
-import { conv_f32, conv_scratch_bytes } from "../conv";
+import { ConvDesc } from "../abi";
+import { conv_f32, convScratchBytes } from "../conv";
 import { winograd, winogradScratchBytes, winogradChunkTiles, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../winograd";
 import { conv_f32_ref } from "../reference/conv";
 import { winograd_f32_ref } from "../reference/winograd";
-import { params_ptr } from "../memory";
-import { buffer, tricky } from "./helpers";
-
-function wave(i: i32): f32 { return <f32>((i * 7919) % 23) * 0.0625 - 0.7; }
-function wave2(i: i32): f32 { return <f32>((i * 104729) % 19) * 0.11 - 1.0; }
-
-/** |a - b| <= tol * scale + 1e-5 |b| elementwise; NaN matches NaN, infinities exactly. */
-function close(a: usize, b: usize, n: i32, scale: f32, tol: f32): bool {
-  for (let i = 0; i < n; i++) {
-    const x = load<f32>(a + (<usize>i << 2));
-    const y = load<f32>(b + (<usize>i << 2));
-    if (isNaN(y)) { if (!isNaN(x)) return false; continue; }
-    if (!isFinite(y)) { if (x != y) return false; continue; }
-    if (Mathf.abs(x - y) > tol * scale + 1e-5 * Mathf.abs(y)) return false;
-  }
-  return true;
-}
-
-function setParams(values: i32[]): void {
-  for (let i = 0; i < values.length; i++) store<i32>(params_ptr() + (<usize>i << 2), values[i]);
-}
+import { buffer, closeScaled, i32Desc, tricky, wave, wave2 } from "./helpers";
 
 /**
  * Variant v on [N,C,H,W] -> OC channels with padding (top, left, bottom, right) and groups:
@@ -33,7 +14,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
                groups: i32, mode: i32, withBias: bool = true): bool {
   const KH = v == WINOGRAD_4_5 ? 1 : 3, KW = v == WINOGRAD_4_5 ? 5 : 3;
   const OH = H + pt + pb - KH + 1, OW = W + pl + pr - KW + 1;
-  setParams([N, C, 1, H, W, OC, 1, OH, OW, 1, KH, KW, 1, 1, 1, 0, pt, pl, 0, pb, pr, 1, 1, 1, groups, mode]);
+  const desc = i32Desc([N, C, 1, H, W, OC, 1, OH, OW, 1, KH, KW, 1, 1, 1, 0, pt, pl, 0, pb, pr, 1, 1, 1, groups, mode]);
   const icg = C / groups;
   const outN = N * OC * OH * OW;
   const x = buffer(N * C * H * W, wave);
@@ -43,12 +24,12 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
   const t = buffer(outN, wave);
   const r = buffer(outN, wave);
   const scratch = heap.alloc(<usize>winogradScratchBytes(v, N, icg, OH, OW));
-  const finite = winograd(y, x, w, bias, N, C, H, W, OC, OH, OW, pt, pl, pb, pr, groups, mode, v, scratch);
-  const twinFinite = winograd_f32_ref(t, x, w, bias, v);
-  conv_f32_ref(r, x, w, bias);
+  const finite = winograd(y, x, w, bias, changetype<ConvDesc>(desc), v, scratch);
+  const twinFinite = winograd_f32_ref(t, x, w, bias, v, desc);
+  conv_f32_ref(r, x, w, bias, desc);
   const scale = <f32>(icg * KH * KW) * 1.5;
-  const ok = finite && twinFinite && close(y, t, outN, scale, 2e-6) && close(y, r, outN, scale, 1e-5);
-  heap.free(x); heap.free(w); if (withBias) heap.free(bias); heap.free(y); heap.free(t); heap.free(r); heap.free(scratch);
+  const ok = finite && twinFinite && closeScaled(y, t, outN, scale, 2e-6) && closeScaled(y, r, outN, scale, 1e-5);
+  heap.free(x); heap.free(w); if (withBias) heap.free(bias); heap.free(y); heap.free(t); heap.free(r); heap.free(scratch); heap.free(desc);
   return ok;
 }
 
@@ -56,7 +37,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
 function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const KH = v == WINOGRAD_4_5 ? 1 : 3, KW = v == WINOGRAD_4_5 ? 5 : 3;
   const ph = KH / 2, pw = KW / 2;
-  setParams([1, C, 1, H, W, OC, 1, H, W, 1, KH, KW, 1, 1, 1, 0, ph, pw, 0, ph, pw, 1, 1, 1, 1, 0]);
+  const desc = i32Desc([1, C, 1, H, W, OC, 1, H, W, 1, KH, KW, 1, 1, 1, 0, ph, pw, 0, ph, pw, 1, 1, 1, 1, 0]);
   const n = C * H * W;
   const x = buffer(n, wave);
   // A few non-finite values among ordinary ones.
@@ -65,12 +46,12 @@ function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const bias = buffer(OC, wave);
   const y = buffer(OC * H * W, wave);
   const r = buffer(OC * H * W, wave);
-  const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, 1, C, H, W), conv_scratch_bytes()));
-  const reported = !winograd(y, x, w, bias, 1, C, H, W, OC, H, W, ph, pw, ph, pw, 1, 0, v, scratch);
-  conv_f32(y, x, w, bias, scratch);
-  conv_f32_ref(r, x, w, bias);
-  const ok = reported && close(y, r, OC * H * W, <f32>(C * KH * KW) * 1.5, 1e-5);
-  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch);
+  const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, 1, C, H, W), convScratchBytes(desc)));
+  const reported = !winograd(y, x, w, bias, changetype<ConvDesc>(desc), v, scratch);
+  conv_f32(y, x, w, bias, scratch, desc);
+  conv_f32_ref(r, x, w, bias, desc);
+  const ok = reported && closeScaled(y, r, OC * H * W, <f32>(C * KH * KW) * 1.5, 1e-5);
+  heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
   return ok;
 }
 

@@ -1,12 +1,14 @@
 // Scalar twins of assembly/gemm.ts and assembly/bilinear.ts: one output at a time, in order.
 
-/** Same contract as gemm_f32 (flags: bit 0 A transposed, bit 1 B transposed, bits 2-3 bias, bit 4 accumulate). */
-export function gemm_f32_ref(c: usize, a: usize, b: usize, bias: usize, M: i32, N: i32, K: i32,
-                             lda: i32, ldb: i32, ldc: i32, flags: i32): void {
-  const aT = (flags & 1) != 0;
-  const bT = (flags & 2) != 0;
-  const biasMode = (flags >> 2) & 3;
-  const acc = (flags & 16) != 0;
+import { GemmDesc, GEMM_A_TRANS, GEMM_B_TRANS, GEMM_BIAS_ROW, GEMM_BIAS_COL, GEMM_ACCUMULATE } from "../abi";
+
+/** Same contract as gemm_f32 (a GemmDesc). */
+export function gemm_f32_ref(c: usize, a: usize, b: usize, bias: usize, desc: usize): void {
+  const d = changetype<GemmDesc>(desc);
+  const M = d.M, N = d.N, K = d.K, lda = d.lda, ldb = d.ldb, ldc = d.ldc;
+  const aT = (d.flags & GEMM_A_TRANS) != 0;
+  const bT = (d.flags & GEMM_B_TRANS) != 0;
+  const acc = (d.flags & GEMM_ACCUMULATE) != 0;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s: f32 = 0;
@@ -15,8 +17,8 @@ export function gemm_f32_ref(c: usize, a: usize, b: usize, bias: usize, M: i32, 
         const bv = load<f32>(b + ((bT ? <usize>j * ldb + k : <usize>k * ldb + j) << 2));
         s += av * bv;
       }
-      if (biasMode == 1) s += load<f32>(bias + (<usize>i << 2));
-      else if (biasMode == 2) s += load<f32>(bias + (<usize>j << 2));
+      if ((d.flags & GEMM_BIAS_ROW) != 0) s += load<f32>(bias + (<usize>i << 2));
+      else if ((d.flags & GEMM_BIAS_COL) != 0) s += load<f32>(bias + (<usize>j << 2));
       const cp = c + ((<usize>i * ldc + j) << 2);
       store<f32>(cp, acc ? load<f32>(cp) + s : s);
     }

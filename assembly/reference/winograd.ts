@@ -1,20 +1,9 @@
 // Scalar twin of assembly/winograd.ts: the same Winograd algorithms written from their
 // textbook matrices, one tile, one channel pair and one matrix product at a time.
-// Reads the conv params area (see assembly/conv.ts) and the variant numbers of winograd.ts.
+// Reads a ConvDesc (abi.ts) and the variant numbers of winograd.ts.
 
-import { params_ptr } from "../memory";
-
-@inline function param(i: i32): i32 {
-  return load<i32>(params_ptr() + (<usize>i << 2));
-}
-
-function source(i: i32, n: i32, mode: i32): i32 {
-  if (i >= 0 && i < n) return i;
-  if (mode == 0) return -1;
-  if (mode == 1) return i < 0 ? -i : 2 * n - 2 - i;
-  if (mode == 2) return i < 0 ? 0 : n - 1;
-  return i < 0 ? i + n : i - n;
-}
+import { ConvDesc } from "../abi";
+import { source } from "./conv";
 
 // 1-D factors, row-major: A^T (m x a), G (a x r), B^T (a x a).
 const AT23: StaticArray<f32> = [1, 1, 1, 0, 0, 1, -1, -1];
@@ -97,15 +86,16 @@ function sandwich(out: StaticArray<f32>, L: StaticArray<f32>, r: i32, k: i32, X:
 
 /**
  * Winograd convolution of variant v (1: F(2x2,3x3), 2: F(4x4,3x3), 3: F(4,5)) for the
- * parameters in the params area. Returns false when a result is not finite, as the kernel.
+ * convolution `desc` (a ConvDesc). Returns false when a result is not finite, as the kernel.
  */
-export function winograd_f32_ref(out: usize, input: usize, weight: usize, bias: usize, v: i32): bool {
-  const N = param(0), C = param(1), H = param(3), W = param(4);
-  const OC = param(5), OH = param(7), OW = param(8);
-  const KH = param(10), KW = param(11);
-  const ph = param(16), pw = param(17);
-  const Hp = H + ph + param(19), Wp = W + pw + param(20);
-  const groups = param(24), mode = param(25);
+export function winograd_f32_ref(out: usize, input: usize, weight: usize, bias: usize, v: i32, desc: usize): bool {
+  const d = changetype<ConvDesc>(desc);
+  const N = d.batch, C = d.inC, H = d.inH, W = d.inW;
+  const OC = d.outC, OH = d.outH, OW = d.outW;
+  const KH = d.kernelH, KW = d.kernelW;
+  const ph = d.padBeforeH, pw = d.padBeforeW;
+  const Hp = H + ph + d.padAfterH, Wp = W + pw + d.padAfterW;
+  const groups = d.groups, mode = d.paddingMode;
   const icg = C / groups, ocg = OC / groups;
   const mh = v == 1 ? 2 : v == 2 ? 4 : 1;
   const mw = v == 1 ? 2 : 4;

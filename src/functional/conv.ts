@@ -2,16 +2,19 @@
 // conv1d..3d, conv_transpose1d..3d). One N-d path: the kernels see every input as
 // [N, C, D, H, W] with size-1 leading spatial dimensions for 1-D and 2-D.
 
-import { batched, checkChoice, checkOptions, tuple, unbatched } from "../args";
+import { batched, checkChoice, checkDtype, checkOptions, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { convOutputSize, convTransposeOutputSize } from "../shape";
-import { type Tensor, checkDtype, emptyTensor } from "../tensor";
-import { wasm, writeParams } from "../wasm";
+import { type Tensor, emptyTensor } from "../tensor";
+import { CONV_DESC, PAD_CIRCULAR, PAD_REFLECT, PAD_REPLICATE, PAD_ZEROS } from "../../build/abi.js";
+import { descriptor, dhw, wasm } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
-import { runSubpixel, subpixelPlan } from "./subpixel";
+import { convTransposeDescriptor, runSubpixel, subpixelPlan } from "./subpixel";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
+/** The kernels' number for each padding mode (ConvDesc.paddingMode). */
+const PAD_CODE: Record<PaddingMode, number> = { zeros: PAD_ZEROS, reflect: PAD_REFLECT, replicate: PAD_REPLICATE, circular: PAD_CIRCULAR };
 
 export interface ConvOptions {
   stride?: number | number[];
@@ -107,13 +110,39 @@ function checkConvOperands(layer: string, nd: number, x: Tensor, weight: unknown
   return w;
 }
 
+/** Runs `body` on the input with a batch dimension (added when absent, and removed from the result again). */
+function onBatched(layer: string, input: unknown, nd: number, body: (x: Tensor) => Tensor): Tensor {
+  const { x, added } = batched(layer, "input", input, nd);
+  try {
+    return unbatched(body(x), added);
+  } finally {
+    if (added) x.dispose();
+  }
+}
+
+/**
+ * A new float32 tensor of `shape` filled by `compute` from the data pointers of the
+ * operands made contiguous (0 for a null one); the tensor is freed when `compute` throws.
+ */
+function computeInto(layer: string, shape: number[], operands: (Tensor | null)[], compute: (y: Tensor, ptrs: number[]) => void): Tensor {
+  return withContiguous(operands, (cs) => {
+    const y = emptyTensor(shape, "float32", layer);
+    try {
+      compute(y, cs.map((c) => (c === null ? 0 : c.dataPtr)));
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
+    return y;
+  });
+}
+
 /**
  * Shared body of F.conv1d..3d and nn.Conv1d..3d: validates everything before any work,
  * then runs one kernel call. `layer` names the caller in errors.
  */
 export function convImpl(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
-  const { x, added } = batched(layer, "input", input, nd);
-  try {
+  return onBatched(layer, input, nd, (x) => {
     const { stride, dilation, groups, paddingMode } = args;
     const w = checkConvOperands(layer, nd, x, weight, WEIGHT_LAYOUT, "out", groups);
     const [N, C, ...inSize] = x.shape;
@@ -143,26 +172,18 @@ export function convImpl(layer: string, nd: number, input: unknown, weight: unkn
       }
       outSize.push(convOutputSize(inSize[i], kernel[i], stride[i], before[i], after[i], dilation[i]));
     }
-    const out = withContiguous([x, w, b], ([xc, wc, bc]) => {
-      const y = emptyTensor([N, OC, ...outSize], "float32", layer);
-      try {
-        const k = wasm();
-        writeParams([
-          N, C, ...as3d(inSize, 1), OC, ...as3d(outSize, 1), ...as3d(kernel, 1), ...as3d(stride, 1),
-          ...as3d(before, 0), ...as3d(after, 0), ...as3d(dilation, 1), groups, PADDING_MODES.indexOf(paddingMode),
-        ]);
-        const scratch = reserveScratch(layer, k.conv_scratch_bytes());
-        k.conv_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
-      } catch (e) {
-        y.dispose();
-        throw e;
-      }
-      return y;
+    const out = computeInto(layer, [N, OC, ...outSize], [x, w, b], (y, [xp, wp, bp]) => {
+      const k = wasm();
+      const desc = descriptor(CONV_DESC, {
+        batch: N, inC: C, ...dhw("in", as3d(inSize, 1)), outC: OC, ...dhw("out", as3d(outSize, 1)),
+        ...dhw("kernel", as3d(kernel, 1)), ...dhw("stride", as3d(stride, 1)), ...dhw("padBefore", as3d(before, 0)),
+        ...dhw("padAfter", as3d(after, 0)), ...dhw("dilation", as3d(dilation, 1)), groups, paddingMode: PAD_CODE[paddingMode],
+      });
+      const scratch = reserveScratch(layer, k.convScratchBytes(desc));
+      k.conv_f32(y.dataPtr, xp, wp, bp, scratch, desc);
     });
-    return unbatched(out, added);
-  } finally {
-    if (added) x.dispose();
-  }
+    return out;
+  });
 }
 
 /** Normalised transposed-convolution arguments. */
@@ -213,8 +234,7 @@ export function outputPaddingFor(
 export function convTransposeImpl(
   layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvTransposeArgs, outputSize?: unknown,
 ): Tensor {
-  const { x, added } = batched(layer, "input", input, nd);
-  try {
+  return onBatched(layer, input, nd, (x) => {
     const { stride, padding, dilation, groups } = args;
     const w = checkConvOperands(layer, nd, x, weight, T_WEIGHT_LAYOUT, "in", groups);
     const [N, C, ...inSize] = x.shape;
@@ -228,30 +248,21 @@ export function convTransposeImpl(
     if (outSize.some((s) => s < 1)) {
       throw rangeError(layer, `expected a positive output size, got [${outSize}] for input shape ${shownShape}, kernel [${kernel}], stride [${stride}], padding [${padding}]`);
     }
-    const out = withContiguous([x, w, b], ([xc, wc, bc]) => {
-      const y = emptyTensor([N, OC, ...outSize], "float32", layer);
-      try {
-        const k = wasm();
-        const [in3, out3, kernel3, stride3, padding3] = [as3d(inSize, 1), as3d(outSize, 1), as3d(kernel, 1), as3d(stride, 1), as3d(padding, 0)];
-        const plan = subpixelPlan(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, as3d(dilation, 1));
-        if (plan !== null) runSubpixel(layer, plan, y, xc!, wc!, bc, N, C, OC, in3, out3, kernel3, stride3, padding3);
-        // The sub-pixel form multiplies its zero weights (and padding) too, so a NaN or an
-        // infinity would spread further than in PyTorch: any non-finite output is recomputed.
-        if (plan === null || !k.allFinite_f32(y.dataPtr, y.numel)) {
-          writeParams([N, C, ...in3, OC, ...out3, ...kernel3, ...stride3, ...padding3, ...as3d(dilation, 1), groups]);
-          const scratch = reserveScratch(layer, k.conv_transpose_scratch_bytes());
-          k.conv_transpose_f32(y.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, scratch);
-        }
-      } catch (e) {
-        y.dispose();
-        throw e;
+    const out = computeInto(layer, [N, OC, ...outSize], [x, w, b], (y, [xp, wp, bp]) => {
+      const k = wasm();
+      const [in3, out3, kernel3, stride3, padding3, dilation3] = [as3d(inSize, 1), as3d(outSize, 1), as3d(kernel, 1), as3d(stride, 1), as3d(padding, 0), as3d(dilation, 1)];
+      const plan = subpixelPlan(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, dilation3);
+      if (plan !== null) runSubpixel(layer, plan, y, xp, wp, bp, N, C, OC, in3, out3, kernel3, stride3, padding3);
+      // The sub-pixel form multiplies its zero weights (and padding) too, so a NaN or an
+      // infinity would spread further than in PyTorch: any non-finite output is recomputed.
+      if (plan === null || !k.allFinite_f32(y.dataPtr, y.numel)) {
+        const desc = convTransposeDescriptor(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, dilation3);
+        const scratch = reserveScratch(layer, k.convTransposeScratchBytes(desc));
+        k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, desc);
       }
-      return y;
     });
-    return unbatched(out, added);
-  } finally {
-    if (added) x.dispose();
-  }
+    return out;
+  });
 }
 
 function fConv(nd: number, name: string) {

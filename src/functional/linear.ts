@@ -1,13 +1,11 @@
 // Fully connected layers: linear (y = x W^T + b) and bilinear (y = x1^T A x2 + b), both on
 // the packed GEMM; up to 16 input rows take the matrix-vector kernels instead.
 
+import { GEMM_BIAS_COL, GEMM_B_TRANS, GEMM_DESC } from "../../build/abi.js";
 import { rangeError, shapeStr } from "../errors";
 import { type Tensor, emptyTensor } from "../tensor";
-import { wasm } from "../wasm";
+import { descriptor, wasm } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
-
-const GEMM_B_TRANSPOSED = 1 << 1;
-const GEMM_BIAS_PER_COLUMN = 2 << 2;
 // Up to this many rows, passes of the small-batch kernel beat packing the weight (measured at 1024 x 1024).
 const SMALL_ROWS = 16;
 
@@ -22,11 +20,12 @@ export function linearRows(layer: string, out: number, x: number, w: number, bia
   }
   if (rows <= SMALL_ROWS) {
     // Four rows per pass over the weight.
-    for (let r = 0; r < rows; r += 4) k.gemv_rows_f32(out + 4 * r * N, x + 4 * r * K, w, bias, Math.min(4, rows - r), N, K);
+    for (let r = 0; r < rows; r += 4) k.gemvRows_f32(out + 4 * r * N, x + 4 * r * K, w, bias, Math.min(4, rows - r), N, K);
     return;
   }
-  const scratch = reserveScratch(layer, k.gemm_scratch_bytes(rows, N, K));
-  k.gemm_f32(out, x, w, bias, rows, N, K, K, K, N, GEMM_B_TRANSPOSED | (bias !== 0 ? GEMM_BIAS_PER_COLUMN : 0), scratch);
+  const scratch = reserveScratch(layer, k.gemmScratchBytes(rows, N, K));
+  const flags = GEMM_B_TRANS | (bias !== 0 ? GEMM_BIAS_COL : 0);
+  k.gemm_f32(out, x, w, bias, scratch, descriptor(GEMM_DESC, { M: rows, N, K, lda: K, ldb: K, ldc: N, flags }));
 }
 
 /** Shared body of F.linear and nn.Linear; `layer` names the caller in errors. */
@@ -90,7 +89,7 @@ export function bilinearImpl(layer: string, input1: unknown, input2: unknown, we
     try {
       if (rows > 0 && outFeatures > 0) {
         const k = wasm();
-        const scratch = reserveScratch(layer, k.bilinear_scratch_bytes(rows, in1, in2));
+        const scratch = reserveScratch(layer, k.bilinearScratchBytes(rows, in1, in2));
         k.bilinear_f32(out.dataPtr, c1!.dataPtr, c2!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, rows, in1, in2, outFeatures, scratch);
       }
     } catch (e) {

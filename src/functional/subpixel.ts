@@ -10,10 +10,13 @@
 // convolution does more multiply-adds than the transposed one (its window covers every
 // phase), so it only pays when it becomes a Winograd convolution: a 4x4 kernel with
 // stride 2 and padding 1, the usual up-sampling layer of decoders and GANs, turns into a
-// 3x3 convolution. The kernels' own cost model decides.
+// 3x3 convolution. The kernels' cost model decides (convTransposeUseSubpixel in
+// assembly/conv_plan.ts); this file only lays the stacked convolution out and runs it.
 
-import { type Tensor, copyStrided } from "../tensor";
-import { wasm, writeParams } from "../wasm";
+import { copyStrided } from "../copy";
+import { CONV_DESC, CONV_TRANSPOSE_DESC, MAX_SUBPIXEL_TAPS, PAD_ZEROS, SUBPIXEL_WEIGHTS_DESC } from "../../build/abi.js";
+import { type Tensor } from "../tensor";
+import { descriptor, dhw, wasm } from "../wasm";
 import { reserveScratch } from "./common";
 
 /** The stacked convolution for a transposed one, per spatial dimension (3-D form). */
@@ -62,43 +65,45 @@ export function subpixelPlan(
     padAfter.push(after);
     rows.push(L - lo + after - w + 1);
   }
-  // The weight kernel keeps a table of the kernel's taps (at most 4096).
-  if (kernel[0] * kernel[1] * kernel[2] > 4096) return null;
-  const k = wasm();
-  // The transposed convolution's own GEMM estimate against the stacked convolution's Winograd one.
-  writeTransposeParams(N, C, OC, groups, inSize, outSize, kernel, stride, padding, dilation);
-  const gemmCost = k.conv_transpose_gemm_cost();
-  writeStackedParams(N, C, OC, inSize, stride, dmin, window, padAfter, rows);
-  const winogradCost = k.conv_winograd_cost();
-  return winogradCost > 0 && winogradCost < gemmCost ? { dmin, window, padAfter, rows } : null;
+  // The weight kernel keeps a table of the kernel's taps.
+  if (kernel[0] * kernel[1] * kernel[2] > MAX_SUBPIXEL_TAPS) return null;
+  const plan = { dmin, window, padAfter, rows };
+  const transposed = convTransposeDescriptor(N, C, OC, groups, inSize, outSize, kernel, stride, padding, dilation);
+  return wasm().convTransposeUseSubpixel(transposed, stackedDescriptor(N, C, OC, inSize, stride, plan)) ? plan : null;
 }
 
 function phasesOf(stride: number[]): number {
   return stride[0] * stride[1] * stride[2];
 }
 
-function writeTransposeParams(
+/** The ConvTransposeDesc of a transposed convolution given in 3-D form; returns its address. */
+export function convTransposeDescriptor(
   N: number, C: number, OC: number, groups: number,
   inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[], dilation: number[],
-): void {
-  writeParams([N, C, ...inSize, OC, ...outSize, ...kernel, ...stride, ...padding, ...dilation, groups]);
+): number {
+  return descriptor(CONV_TRANSPOSE_DESC, {
+    batch: N, inC: C, ...dhw("in", inSize), outC: OC, ...dhw("out", outSize), ...dhw("kernel", kernel),
+    ...dhw("stride", stride), ...dhw("pad", padding), ...dhw("dilation", dilation), groups,
+  });
 }
 
-/** conv_f32's parameters for the stacked convolution (zero padding). */
-function writeStackedParams(
-  N: number, C: number, OC: number, inSize: number[], stride: number[], dmin: number[], window: number[], padAfter: number[], rows: number[],
-): void {
-  writeParams([
-    N, C, ...inSize, phasesOf(stride) * OC, ...rows, ...window, 1, 1, 1, ...dmin.map((d) => -d), ...padAfter, 1, 1, 1, 1, 0,
-  ]);
+/** The ConvDesc of the stacked convolution (zero padding, stride and dilation 1); returns its address. */
+function stackedDescriptor(N: number, C: number, OC: number, inSize: number[], stride: number[], plan: SubpixelPlan): number {
+  const ones = [1, 1, 1];
+  return descriptor(CONV_DESC, {
+    batch: N, inC: C, ...dhw("in", inSize), outC: phasesOf(stride) * OC, ...dhw("out", plan.rows), ...dhw("kernel", plan.window),
+    ...dhw("stride", ones), ...dhw("padBefore", plan.dmin.map((d) => -d)), ...dhw("padAfter", plan.padAfter),
+    ...dhw("dilation", ones), groups: 1, paddingMode: PAD_ZEROS,
+  });
 }
 
 /**
  * Runs the plan: stacked weights and bias, the stacked convolution and the interleave,
- * all through one scratch reservation. `out` is [N, OC, ...outSize] (3-D form).
+ * all through one scratch reservation. `out` is [N, OC, ...outSize] (3-D form); x, w and
+ * b are the data addresses of the input, weight and bias (0 for none).
  */
 export function runSubpixel(
-  layer: string, plan: SubpixelPlan, out: Tensor, x: Tensor, w: Tensor, b: Tensor | null,
+  layer: string, plan: SubpixelPlan, out: Tensor, x: number, w: number, b: number,
   N: number, C: number, OC: number, inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[],
 ): void {
   const k = wasm();
@@ -110,17 +115,18 @@ export function runSubpixel(
   const weightBytes = align(stackedOC * C * windowVolume * 4);
   const biasBytes = align(stackedOC * 4);
   const outBytes = align(N * stackedOC * rowsVolume * 4);
-  writeStackedParams(N, C, OC, inSize, stride, plan.dmin, plan.window, plan.padAfter, plan.rows);
-  const convScratch = k.conv_scratch_bytes();
+  const convScratch = k.convScratchBytes(stackedDescriptor(N, C, OC, inSize, stride, plan));
   const scratch = Math.ceil(reserveScratch(layer, weightBytes + biasBytes + outBytes + convScratch + 16) / 16) * 16;
   const stackedWeight = scratch;
   const stackedBias = stackedWeight + weightBytes;
   const stacked = stackedBias + biasBytes;
 
-  writeParams([C, OC, ...kernel, ...stride, ...padding, ...plan.dmin, ...plan.window]);
-  k.conv_transpose_subpixel_weights_f32(stackedWeight, stackedBias, w.dataPtr, b === null ? 0 : b.dataPtr);
-  writeStackedParams(N, C, OC, inSize, stride, plan.dmin, plan.window, plan.padAfter, plan.rows);
-  k.conv_f32(stacked, x.dataPtr, stackedWeight, stackedBias, stacked + outBytes);
+  const weightsDesc = descriptor(SUBPIXEL_WEIGHTS_DESC, {
+    inC: C, outC: OC, ...dhw("kernel", kernel), ...dhw("stride", stride), ...dhw("pad", padding),
+    ...dhw("first", plan.dmin), ...dhw("window", plan.window),
+  });
+  k.convTransposeSubpixelWeights_f32(stackedWeight, stackedBias, w, b, weightsDesc);
+  k.conv_f32(stacked, x, stackedWeight, stackedBias, stacked + outBytes, stackedDescriptor(N, C, OC, inSize, stride, plan));
 
   // Phase (rd, rh, rw) of the stacked output goes to the outputs rd + sd*j, rh + sh*j, rw + sw*j.
   const [OD, OH, OW] = outSize;

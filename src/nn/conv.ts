@@ -4,28 +4,20 @@
 import { checkBoolean, checkChoice, checkOptions, tuple } from "../args";
 import { rangeError } from "../errors";
 import {
-  type ConvArgs, type ConvTransposeArgs, type PaddingMode, checkGroups, convArgs, convImpl, convTransposeArgs, convTransposeImpl,
+  type ConvArgs, type ConvOptions, type ConvTransposeArgs, type ConvTransposeOptions, type PaddingMode,
+  checkGroups, convArgs, convImpl, convTransposeArgs, convTransposeImpl,
 } from "../functional/conv";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "../init";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
 
-export interface ConvModuleOptions {
-  stride?: number | number[];
-  padding?: number | number[] | "same" | "valid";
-  dilation?: number | number[];
-  groups?: number;
+export interface ConvModuleOptions extends ConvOptions {
   bias?: boolean;
   paddingMode?: PaddingMode;
 }
 
-export interface ConvTransposeModuleOptions {
-  stride?: number | number[];
-  padding?: number | number[];
-  outputPadding?: number | number[];
-  groups?: number;
+export interface ConvTransposeModuleOptions extends ConvTransposeOptions {
   bias?: boolean;
-  dilation?: number | number[];
   /** Only "zeros", as in PyTorch. */
   paddingMode?: "zeros";
 }
@@ -48,126 +40,112 @@ function resetConvParameters(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-abstract class ConvNd extends Module {
+/** What the two module families share once their options are checked. */
+interface ConvParameters {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: number[];
+  stride: number[];
+  dilation: number[];
+  groups: number;
+  withBias: boolean;
+  /** [outC, inC/groups, ...k] for convolution, [inC, outC/groups, ...k] for transposed. */
+  weightShape: number[];
+}
+
+/** The fields and parameters of ConvNd and ConvTransposeNd, created after every check passed. */
+abstract class ConvBase extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
   readonly stride: number[];
-  readonly padding: number[] | "same" | "valid";
   readonly dilation: number[];
   readonly groups: number;
-  readonly paddingMode: PaddingMode;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  readonly #nd: number;
-  readonly #args: ConvArgs;
 
-  constructor(nd: number, inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvModuleOptions = {}) {
+  /** Spatial dimensions: set by each concrete class (Conv1d: 1, ConvTranspose2d: 2, ...). */
+  protected static readonly dims: number = 0;
+
+  constructor(p: ConvParameters) {
     super();
-    const layer = this.layerName;
-    const o = checkOptions(layer, options, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"]) as ConvModuleOptions;
-    this.#nd = nd;
-    this.#args = convArgs(layer, nd, o);
-    this.groups = this.#args.groups;
-    this.inChannels = checkChannels(layer, "inChannels", inChannels, this.groups);
-    this.outChannels = checkChannels(layer, "outChannels", outChannels, this.groups);
-    this.kernelSize = tuple(layer, "kernelSize", kernelSize, nd, 1);
-    this.stride = this.#args.stride;
-    this.padding = this.#args.padding;
-    this.dilation = this.#args.dilation;
-    this.paddingMode = this.#args.paddingMode;
-    const withBias = checkBoolean(layer, "bias", o.bias ?? true);
-    this.weight = this.newParameter("weight", [outChannels, inChannels / this.groups, ...this.kernelSize]);
-    this.bias = withBias ? this.newParameter("bias", [outChannels]) : this.registerParameter("bias", null);
+    this.inChannels = p.inChannels;
+    this.outChannels = p.outChannels;
+    this.kernelSize = p.kernelSize;
+    this.stride = p.stride;
+    this.dilation = p.dilation;
+    this.groups = p.groups;
+    this.weight = this.newParameter("weight", p.weightShape);
+    this.bias = p.withBias ? this.newParameter("bias", [p.outChannels]) : this.registerParameter("bias", null);
     resetConvParameters(this.weight, this.bias);
-  }
-
-  forward(input: Tensor): Tensor {
-    return convImpl(this.layerName, this.#nd, input, this.weight, this.bias, this.#args);
   }
 }
 
-abstract class ConvTransposeNd extends Module {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly kernelSize: number[];
-  readonly stride: number[];
+abstract class ConvNd extends ConvBase {
+  readonly padding: number[] | "same" | "valid";
+  readonly paddingMode: PaddingMode;
+  readonly #args: ConvArgs;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvModuleOptions = {}) {
+    const layer = new.target.name;
+    const nd = (new.target as unknown as { dims: number }).dims;
+    const o = checkOptions(layer, options, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"]) as ConvModuleOptions;
+    const args = convArgs(layer, nd, o);
+    const { groups } = args;
+    const inC = checkChannels(layer, "inChannels", inChannels, groups);
+    const outC = checkChannels(layer, "outChannels", outChannels, groups);
+    const k = tuple(layer, "kernelSize", kernelSize, nd, 1);
+    const withBias = checkBoolean(layer, "bias", o.bias ?? true);
+    super({ inChannels: inC, outChannels: outC, kernelSize: k, stride: args.stride, dilation: args.dilation, groups, withBias, weightShape: [outC, inC / groups, ...k] });
+    this.#args = args;
+    this.padding = args.padding;
+    this.paddingMode = args.paddingMode;
+  }
+
+  forward(input: Tensor): Tensor {
+    return convImpl(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args);
+  }
+}
+
+abstract class ConvTransposeNd extends ConvBase {
   readonly padding: number[];
   readonly outputPadding: number[];
-  readonly dilation: number[];
-  readonly groups: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-  readonly #nd: number;
   readonly #args: ConvTransposeArgs;
 
-  constructor(nd: number, inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvTransposeModuleOptions = {}) {
-    super();
-    const layer = this.layerName;
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvTransposeModuleOptions = {}) {
+    const layer = new.target.name;
+    const nd = (new.target as unknown as { dims: number }).dims;
     const o = checkOptions(layer, options, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode"]) as ConvTransposeModuleOptions;
     // Accepted for code ported from PyTorch, which also supports only zero padding here.
     checkChoice(layer, "paddingMode", o.paddingMode ?? "zeros", ["zeros"]);
-    this.#nd = nd;
     const groups = checkGroups(layer, o.groups ?? 1);
-    this.inChannels = checkChannels(layer, "inChannels", inChannels, groups);
-    this.outChannels = checkChannels(layer, "outChannels", outChannels, groups);
-    this.kernelSize = tuple(layer, "kernelSize", kernelSize, nd, 1);
-    this.#args = convTransposeArgs(layer, nd, o);
-    this.groups = groups;
-    this.stride = this.#args.stride;
-    this.padding = this.#args.padding;
-    this.outputPadding = this.#args.outputPadding;
-    this.dilation = this.#args.dilation;
+    const inC = checkChannels(layer, "inChannels", inChannels, groups);
+    const outC = checkChannels(layer, "outChannels", outChannels, groups);
+    const k = tuple(layer, "kernelSize", kernelSize, nd, 1);
+    const args = convTransposeArgs(layer, nd, o);
     const withBias = checkBoolean(layer, "bias", o.bias ?? true);
-    this.weight = this.newParameter("weight", [inChannels, outChannels / groups, ...this.kernelSize]);
-    this.bias = withBias ? this.newParameter("bias", [outChannels]) : this.registerParameter("bias", null);
-    resetConvParameters(this.weight, this.bias);
+    super({ inChannels: inC, outChannels: outC, kernelSize: k, stride: args.stride, dilation: args.dilation, groups, withBias, weightShape: [inC, outC / groups, ...k] });
+    this.#args = args;
+    this.padding = args.padding;
+    this.outputPadding = args.outputPadding;
   }
 
   /** `outputSize` (the spatial sizes, optionally with batch and channel) picks the output padding, as in PyTorch. */
   forward(input: Tensor, outputSize?: number[]): Tensor {
-    return convTransposeImpl(this.layerName, this.#nd, input, this.weight, this.bias, this.#args, outputSize);
+    return convTransposeImpl(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args, outputSize);
   }
 }
 
 /** torch.nn.Conv1d: input [N, C, L] or [C, L]. */
-export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvModuleOptions) {
-    super(1, inChannels, outChannels, kernelSize, options);
-  }
-}
-
+export class Conv1d extends ConvNd { protected static override readonly dims = 1; }
 /** torch.nn.Conv2d: input [N, C, H, W] or [C, H, W]. */
-export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvModuleOptions) {
-    super(2, inChannels, outChannels, kernelSize, options);
-  }
-}
-
+export class Conv2d extends ConvNd { protected static override readonly dims = 2; }
 /** torch.nn.Conv3d: input [N, C, D, H, W] or [C, D, H, W]. */
-export class Conv3d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvModuleOptions) {
-    super(3, inChannels, outChannels, kernelSize, options);
-  }
-}
+export class Conv3d extends ConvNd { protected static override readonly dims = 3; }
 
 /** torch.nn.ConvTranspose1d: input [N, C, L] or [C, L]. */
-export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvTransposeModuleOptions) {
-    super(1, inChannels, outChannels, kernelSize, options);
-  }
-}
-
+export class ConvTranspose1d extends ConvTransposeNd { protected static override readonly dims = 1; }
 /** torch.nn.ConvTranspose2d: input [N, C, H, W] or [C, H, W]. */
-export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvTransposeModuleOptions) {
-    super(2, inChannels, outChannels, kernelSize, options);
-  }
-}
-
+export class ConvTranspose2d extends ConvTransposeNd { protected static override readonly dims = 2; }
 /** torch.nn.ConvTranspose3d: input [N, C, D, H, W] or [C, D, H, W]. */
-export class ConvTranspose3d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options?: ConvTransposeModuleOptions) {
-    super(3, inChannels, outChannels, kernelSize, options);
-  }
-}
+export class ConvTranspose3d extends ConvTransposeNd { protected static override readonly dims = 3; }
