@@ -415,9 +415,3 @@ export function emptyTensor(shape: readonly number[], dtype: DType = "float32", 
 // Brands every tensor with this copy of the package, so a tensor from a second copy loaded
 // in the same process is named as such in error messages (see errors.ts).
 Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: THIS_COPY });
-
-// Moved to their own modules; re-exported until every importer is updated.
-export { copyStrided, copyView, writeValues } from "./copy";
-export { checkDtype, checkShape, checkTensor, normalizeDim } from "./args";
-export { contiguousStrides, flattenArgs, numelOf, sameShape } from "./shape";
-export { memory } from "./storage";
