@@ -72,7 +72,7 @@ export interface Case {
 }
 
 export interface Failure {
-  kind: "error-class" | "unexpected-error" | "no-error" | "shape" | "mismatch" | "input-changed" | "leak" | "unhealthy" | "generator";
+  kind: "error-class" | "raw-error" | "unexpected-error" | "no-error" | "shape" | "mismatch" | "input-changed" | "leak" | "unhealthy" | "generator";
   message: string;
 }
 
@@ -257,6 +257,7 @@ export function runCase(api: Api, c: Case): Failure | null {
       const isAllowed = threw instanceof TypeError || threw instanceof RangeError;
       const desc = threw instanceof Error ? `${threw.constructor.name}: ${threw.message}` : `a thrown ${typeof threw}: ${String(threw)}`;
       if (!isAllowed) failure = { kind: "error-class", message: `threw ${desc}` };
+      else if (!/^[A-Za-z_$][\w$.]*: /.test((threw as Error).message)) failure = { kind: "raw-error", message: `threw ${desc}, which does not name the function called` };
       else if (c.expect.kind === "ok") failure = { kind: "unexpected-error", message: `threw ${desc}` };
     } else if (c.expect.kind === "error") {
       failure = { kind: "no-error", message: `expected a TypeError or RangeError, got ${describeResult(outs, result)}` };
@@ -426,6 +427,8 @@ export interface FuzzOptions {
   cases?: number;
   /** ... or after this many milliseconds, whichever comes first. */
   ms?: number;
+  /** Number of the first case (to continue a run in slices). */
+  start?: number;
   /** Stop at the first failure (after shrinking it). */
   stopAtFirst?: boolean;
   /** Where the printed reproductions import the package from. */
@@ -456,8 +459,9 @@ function attemptCase(api: Api, entry: Entry, r: Choices): { c: Case | null; f: F
 export function fuzz(api: Api, entries: readonly Entry[], o: FuzzOptions): FuzzStats {
   const stats: FuzzStats = { cases: 0, byEntry: {}, known: {}, failures: [] };
   const start = Date.now();
-  const limit = o.cases ?? Infinity;
-  for (let i = 0; i < limit; i++) {
+  const first = o.start ?? 0;
+  const limit = first + (o.cases ?? Infinity);
+  for (let i = first; i < limit; i++) {
     if (o.ms !== undefined && Date.now() - start >= o.ms) break;
     const entry = entries[i % entries.length];
     const seed = caseSeed(o.seed, i);

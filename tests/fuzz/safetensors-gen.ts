@@ -196,7 +196,9 @@ function safetensorsCase(r: Choices): Case {
       break;
     }
     case 7: {
-      const e = entryAt();
+      // Offsets of a tensor with data (a zero-size tensor may legally sit at any boundary).
+      const sized = header.filter(([k, v]) => k !== "__metadata__" && ((v as { data_offsets: number[] }).data_offsets[1] > (v as { data_offsets: number[] }).data_offsets[0]));
+      const e = sized.length > 0 ? (r.pick(sized)[1] as Record<string, unknown>) : null;
       const [b0, b1] = (e?.data_offsets as number[] | undefined) ?? [0, 0];
       const bad = r.pick<unknown>([[b1, b0 - 1], [b0, b1 + 4], [b0 + 1, b1 + 1], [-4, b1 - 4], [b0, 2 ** 53 + 8], [b0], [b0, b1, 0], ["0", b1], [b0 + 0.5, b1], null, [b0 - 4, b1 - 4]]);
       if (e) e.data_offsets = bad;
