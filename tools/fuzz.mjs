@@ -10,6 +10,7 @@
 //   --minutes M     total time (default 1)
 //   --entry NAME    only this generator entry (see tests/fuzz/entries.ts)
 //   --keep-going    keep fuzzing after a failure (default: stop at the first one)
+//   --absurd        also try kernel sizes, strides, paddings near 2^31 (see settings in entries.ts)
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     minutes: { type: "string", default: "1" },
     entry: { type: "string" },
     "keep-going": { type: "boolean", default: false },
+    absurd: { type: "boolean", default: false },
   },
 });
 const seeds = (args.seeds ?? args.seed).split(",").map((s) => Number(s.trim()));
@@ -54,7 +56,8 @@ for (const src of sources) {
 const api = await import(pathToFileURL(join(root, "dist/index.js")).href);
 await api.ready();
 const { fuzz } = await import(pathToFileURL(join(out, "tests/fuzz/harness.mjs")).href);
-const { entries } = await import(pathToFileURL(join(out, "tests/fuzz/entries.mjs")).href);
+const { entries, settings } = await import(pathToFileURL(join(out, "tests/fuzz/entries.mjs")).href);
+settings.absurd = args.absurd;
 const chosen = args.entry ? entries.filter((e) => e.name === args.entry) : entries;
 if (chosen.length === 0) {
   console.error(`no entry ${args.entry}; entries are ${entries.map((e) => e.name).join(", ")}`);
@@ -64,6 +67,7 @@ if (chosen.length === 0) {
 const msPerSeed = (minutes * 60_000) / seeds.length;
 let total = 0;
 let failures = 0;
+let poisoned = false;
 const known = {};
 const started = Date.now();
 for (const seed of seeds) {
@@ -88,10 +92,12 @@ for (const seed of seeds) {
     failures += stats.failures.length;
     for (const [k, v] of Object.entries(stats.known)) known[k] = (known[k] ?? 0) + v;
     console.log(`seed ${seed}: ${done} cases, ${((Date.now() - t0) / 1000).toFixed(0)} s, failures so far ${failures}`);
-    if (stats.failures.length > 0 && !args["keep-going"]) break;
+    poisoned ||= stats.poisoned === true;
+    if (stats.poisoned) console.log("the Wasm instance may be unusable after this trap: stopping");
+    if ((stats.failures.length > 0 && !args["keep-going"]) || poisoned) break;
   }
   total += done;
-  if (failures > 0 && !args["keep-going"]) break;
+  if ((failures > 0 && !args["keep-going"]) || poisoned) break;
 }
 rmSync(out, { recursive: true, force: true });
 console.log(`\n${total} cases over seeds ${seeds.join(", ")} in ${((Date.now() - started) / 60_000).toFixed(1)} min (${relative(process.cwd(), join(root, "dist")) || "dist"}), ${failures} failure(s)`);

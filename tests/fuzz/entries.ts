@@ -13,6 +13,34 @@ import {
 } from "./refs";
 import { safetensorsEntries } from "./safetensors-gen";
 
+// ---- settings ----
+
+/**
+ * `absurd`: sometimes replace a kernel size, stride, padding or dilation with a value
+ * near or beyond 2^31. Off by default: today some of these trap inside the kernels and
+ * leave the heap unusable, which would end the run (`npm run fuzz -- --absurd` turns it on).
+ */
+export const settings = { absurd: false };
+
+const ABSURD_PARAMS = [2 ** 30, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 1, 2 ** 40];
+
+/** In absurd mode, now and then: one option set to a huge value; the call may then succeed or fail, but must fail cleanly. */
+function maybeAbsurd(r: Choices, c: Case, options: () => Record<string, Arg>, keys: string[]): boolean {
+  if (!settings.absurd || !r.chance(0.15)) return false;
+  const big = r.pick(ABSURD_PARAMS);
+  const key = r.pick(keys);
+  const o = options();
+  if (key === "kernel+padding") {
+    o.padding = Math.floor(big / 2);
+    if (c.call.kind === "fn") c.call.args[c.call.fn.includes("Unpool") ? 2 : 1] = big;
+    else if (c.call.kind === "module") c.call.ctorArgs[0] = big;
+  } else {
+    o[key] = big;
+  }
+  c.expect = { kind: "either" };
+  return true;
+}
+
 // ---- values ----
 
 /** NaN, infinities, -0, float32 denormals, outliers and huge values. */
@@ -184,6 +212,7 @@ function convCase(r: Choices, asModule: boolean): Case {
   }
   const c: Case = { tensors, call, expect, hostile: mode !== "plain", meta: { kernel, stride, dilation, before, spatial } };
   const argsOf = () => (c.call.kind === "module" ? (c.call.ctorArgs[3] as Record<string, Arg>) : (c.call.args[3] as Record<string, Arg>));
+  if (maybeAbsurd(r, c, argsOf, ["stride", "padding", "dilation"])) return c;
   return maybeInvalid(r, c, [
     badInput(r),
     (c2) => asInt32(c2, "x"),
@@ -261,6 +290,7 @@ function convTransposeCase(r: Choices, asModule: boolean): Case {
   }
   const c: Case = { tensors, call, expect, hostile: mode !== "plain" };
   const argsOf = () => (c.call.kind === "module" ? (c.call.ctorArgs[3] as Record<string, Arg>) : (c.call.args[3] as Record<string, Arg>));
+  if (maybeAbsurd(r, c, argsOf, ["stride", "padding", "dilation"])) return c;
   return maybeInvalid(r, c, [
     badInput(r),
     (c2) => asInt32(c2, "w"),
@@ -316,6 +346,7 @@ function maxPoolCase(r: Choices): Case {
     : { kind: "fn", fn: `F.maxPool${nd}d`, args: [t("x"), kernel, opts] };
   const c: Case = { tensors: [spec("x", inp.shape, inp.x, { layout: layout(r) })], call, expect, hostile: mode !== "plain" };
   const optsOf = () => (c.call.kind === "module" ? c.call.ctorArgs[1] : c.call.args[2]) as Record<string, Arg>;
+  if (maybeAbsurd(r, c, optsOf, ["stride", "dilation", "kernel+padding"])) return c;
   return maybeInvalid(r, c, [
     badInput(r),
     (c2) => asInt32(c2, "x"),
@@ -361,6 +392,7 @@ function avgPoolCase(r: Choices): Case {
   if (divisor) opts.divisorOverride = divisor;
   const call: Call = { kind: "fn", fn: `F.avgPool${nd}d`, args: [t("x"), kernel, opts] };
   const c: Case = { tensors: [spec("x", inp.shape, inp.x, { layout: layout(r) })], call, expect, hostile: mode !== "plain" };
+  if (maybeAbsurd(r, c, () => opts, ["stride", "kernel+padding"])) return c;
   return maybeInvalid(r, c, [
     badInput(r),
     (c2) => asInt32(c2, "x"),
@@ -429,6 +461,8 @@ function unpoolCase(r: Choices): Case {
     expect,
     hostile: mode !== "plain",
   };
+  if (maybeAbsurd(r, c, () => opts, ["stride", "padding", "kernel+padding"])) return c;
+  if (maybeAbsurd(r, c, () => opts, ["stride", "padding", "kernel+padding"])) return c;
   return maybeInvalid(r, c, [
     badInput(r),
     (c2) => { const s = c2.tensors[1]; s.values = s.values.slice(); s.values[r.int(0, s.values.length - 1)] = r.pick([-1, prod(finalSpatial), 2 ** 31 - 1, -(2 ** 31)]); },

@@ -290,7 +290,11 @@ export function runCase(api: Api, c: Case): Failure | null {
       failure = { kind: "leak", message: `memory() went from ${withInputs.tensors} tensors / ${withInputs.bytes} bytes to ${now.tensors} / ${now.bytes} (${didThrow ? "after an error" : "after disposing the results"})` };
     }
   }
-  for (const x of built.all) x.dispose();
+  try {
+    for (const x of built.all) x.dispose();
+  } catch (e) {
+    return failure ?? { kind: "unhealthy", message: `disposing the inputs threw ${(e as Error).message}` };
+  }
   if (failure === null) {
     const after = api.memory();
     if (after.tensors !== before.tensors || after.bytes !== before.bytes) {
@@ -419,6 +423,8 @@ export interface FuzzStats {
   byEntry: Record<string, { cases: number; errors: number; known: number }>;
   known: Record<string, number>;
   failures: FailureReport[];
+  /** The run ended on a trap that may have left the Wasm instance unusable. */
+  poisoned?: boolean;
 }
 
 export interface FuzzOptions {
@@ -478,10 +484,15 @@ export function fuzz(api: Api, entries: readonly Entry[], o: FuzzOptions): FuzzS
       stats.known[known] = (stats.known[known] ?? 0) + 1;
       continue;
     }
-    const report = shrinkFailure(api, entry, r.drawn, f, seed, o.importFrom);
+    // After a trap inside the kernels the Wasm instance may be unusable: no shrinking (it replays cases), and the run ends.
+    const poisoned = f.kind === "unhealthy" || (f.kind === "error-class" && f.message.includes("RuntimeError"));
+    const report = poisoned && c
+      ? { entry: entry.name, seed, failure: f, code: reproduction(entry.name, c, f, o.importFrom) + "\n// (not shrunk: the instance may be unusable after this failure)" }
+      : shrinkFailure(api, entry, r.drawn, f, seed, o.importFrom);
     stats.failures.push(report);
     o.onFailure?.(report);
-    if (o.stopAtFirst) break;
+    if (poisoned) stats.poisoned = true;
+    if (o.stopAtFirst || poisoned) break;
   }
   return stats;
 }
