@@ -823,6 +823,53 @@ function factor(r: Choices, n: number): number[] {
   return out;
 }
 
+// ---- containers ----
+
+/**
+ * A Sequential of a few layers. Valid chains are only checked for clean behaviour (no
+ * reference); a chain whose last layer does not fit must throw and free every
+ * intermediate the earlier layers made.
+ */
+function sequentialCase(r: Choices): Case {
+  const C = r.int(1, 3);
+  const H = r.int(2, 6);
+  const x = values(r, 2 * C * H * H, valueMode(r));
+  const layers: Arg[] = [];
+  const ctors: string[] = [];
+  let ch = C;
+  let size = H;
+  let withIndices = false;
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const kind = r.pick(["conv", "relu", "pool", "poolIndices"] as const);
+    if (kind === "conv") {
+      const out = r.int(1, 3);
+      layers.push({ ctor: "nn.Conv2d", args: [ch, out, 1] });
+      ch = out;
+    } else if (kind === "relu") {
+      layers.push({ ctor: "nn.ReLU", args: [] });
+    } else if (size >= 2) {
+      layers.push({ ctor: "nn.MaxPool2d", args: kind === "poolIndices" ? [2, { returnIndices: true }] : [2] });
+      size = Math.floor(size / 2);
+      withIndices ||= kind === "poolIndices";
+    }
+  }
+  const fits = !withIndices && r.chance(0.5);
+  layers.push({ ctor: "nn.Flatten", args: [] });
+  layers.push({ ctor: "nn.Linear", args: [fits ? ch * size * size : ch * size * size + 1, 2] });
+  for (const l of layers) ctors.push((l as { ctor: string }).ctor);
+  return {
+    tensors: [spec("x", [2, C, H, H], x)],
+    call: { kind: "fn", fn: "sequential", args: [layers as Arg, t("x")] },
+    expect: fits ? { kind: "either" } : ERROR,
+    meta: { withIndices },
+  };
+}
+
+/** Issue 12 #3: Sequential frees intermediate tensors on error, but not a [values, indices] pair. */
+function knownSequential(c: Case, f: Failure): string | null {
+  return f.kind === "leak" && (c.meta as { withIndices: boolean }).withIndices ? "issue 12 #3: Sequential leaks a [values, indices] pair when a later layer throws" : null;
+}
+
 // ---- the table ----
 
 export const entries: Entry[] = [
@@ -839,6 +886,7 @@ export const entries: Entry[] = [
   { name: "activation", gen: activationCase },
   { name: "softmax", gen: softmaxCase },
   { name: "creation", gen: creationCase },
+  { name: "nn.Sequential", gen: sequentialCase, known: knownSequential },
   { name: "view", gen: viewCase },
   ...safetensorsEntries,
 ];

@@ -166,8 +166,34 @@ function lookup(api: Api, path: string): unknown {
   return v;
 }
 
+/** Pseudo-functions for calls that take more than one expression (printed the same way in reproductions). */
+const HELPERS: Record<string, string> = {
+  sequential: `const sequential = (layers, x) => {
+  const m = new nn.Sequential(...layers.map(({ ctor, args }) => new (ctor.split(".").reduce((o, k) => o[k], { nn }))(...args)));
+  try { return m.forward(x); } finally { m.dispose(); }
+};`,
+};
+
+function helper(api: Api, name: string): ((...a: unknown[]) => unknown) | null {
+  if (name !== "sequential") return null;
+  return (layers: unknown, x: unknown) => {
+    const mods = (layers as { ctor: string; args: unknown[] }[]).map(({ ctor, args }) => {
+      const C = lookup(api, ctor) as new (...a: unknown[]) => WasmNN.nn.Module;
+      return new C(...args);
+    });
+    const m = new api.nn.Sequential(...mods);
+    try {
+      return m.forward(x);
+    } finally {
+      m.dispose();
+    }
+  };
+}
+
 function invoke(api: Api, call: Call, byName: Map<string, Tensor>, made: { dispose(): void }[]): unknown {
   if (call.kind === "fn") {
+    const h = helper(api, call.fn);
+    if (h) return h(...call.args.map((a) => resolve(a, byName)));
     return (lookup(api, call.fn) as (...a: unknown[]) => unknown)(...call.args.map((a) => resolve(a, byName)));
   }
   if (call.kind === "method") {
@@ -378,7 +404,8 @@ function callCode(call: Call): string {
 function importsFor(call: Call): string[] {
   const names = new Set(["ready", "tensor", "memory"]);
   const path = call.kind === "fn" ? call.fn : call.kind === "module" ? call.ctor : "";
-  if (path) names.add(path.split(".")[0]);
+  if (path && HELPERS[path]) names.add("nn");
+  else if (path) names.add(path.split(".")[0]);
   return [...names];
 }
 
@@ -389,6 +416,7 @@ export function reproduction(entry: string, c: Case, f: Failure, importFrom = "w
     `import { ${importsFor(c.call).join(", ")} } from ${JSON.stringify(importFrom)};`,
     `await ready();`,
   ];
+  if (c.call.kind === "fn" && HELPERS[c.call.fn]) lines.push(HELPERS[c.call.fn]);
   for (const s of c.tensors) {
     const { base, view } = layoutOf(s);
     const dtype = s.dtype === "int32" ? `, { dtype: "int32" }` : "";
