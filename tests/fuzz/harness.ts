@@ -38,7 +38,13 @@ export interface Bytes {
   $bytes: number[];
 }
 
-export type Arg = number | string | boolean | null | undefined | TRef | Bytes | Arg[] | { [key: string]: Arg };
+/** A typed array (or a plain array) of values inside call arguments. */
+export interface Typed {
+  $typed: "Uint8ClampedArray" | "Uint8Array" | "Float32Array" | "Array";
+  values: unknown[];
+}
+
+export type Arg = number | string | boolean | null | undefined | TRef | Bytes | Typed | Arg[] | { [key: string]: Arg };
 
 export type Call =
   | { kind: "fn"; fn: string; args: Arg[] }
@@ -87,6 +93,8 @@ export const t = (name: string): TRef => ({ $t: name });
 
 const isRef = (v: unknown): v is TRef => typeof v === "object" && v !== null && typeof (v as TRef).$t === "string";
 const isBytes = (v: unknown): v is Bytes => typeof v === "object" && v !== null && Array.isArray((v as Bytes).$bytes);
+const isTyped = (v: unknown): v is Typed => typeof v === "object" && v !== null && typeof (v as Typed).$typed === "string";
+const TYPED = { Uint8ClampedArray, Uint8Array, Float32Array } as const;
 
 // ---- running one case ----
 
@@ -150,6 +158,7 @@ function resolve(v: Arg, byName: Map<string, Tensor>): unknown {
     return x;
   }
   if (isBytes(v)) return new Uint8Array(v.$bytes);
+  if (isTyped(v)) return v.$typed === "Array" ? v.values.slice() : new TYPED[v.$typed](v.values as number[]);
   if (Array.isArray(v)) return v.map((a) => resolve(a, byName));
   if (v !== null && typeof v === "object") {
     const o: Record<string, unknown> = {};
@@ -375,6 +384,7 @@ function healthCheck(api: Api): Failure | null {
 export function js(v: unknown): string {
   if (isRef(v)) return v.$t;
   if (isBytes(v)) return `new Uint8Array([${v.$bytes.join(", ")}])`;
+  if (isTyped(v)) return v.$typed === "Array" ? js(v.values) : `new ${v.$typed}(${js(v.values)})`;
   if (v === undefined) return "undefined";
   if (typeof v === "number") {
     if (Object.is(v, -0)) return "-0";
@@ -403,6 +413,7 @@ function callCode(call: Call): string {
 
 function importsFor(call: Call): string[] {
   const names = new Set(["ready", "tensor", "memory"]);
+  if (call.kind === "fn" && call.fn.startsWith("image.")) names.add("image");
   const path = call.kind === "fn" ? call.fn : call.kind === "module" ? call.ctor : "";
   if (path && HELPERS[path]) names.add("nn");
   else if (path) names.add(path.split(".")[0]);
