@@ -101,7 +101,7 @@ function parseEntry(name: string, info: unknown, bufferBytes: number): Entry {
     throw rangeError(LOAD, `${where}: unsupported dtype ${short(dtype)}; supported are ${Object.keys(ITEM_BYTES).join(", ")}`);
   }
   if (!Array.isArray(shape) || shape.some((s) => typeof s !== "number" || !Number.isInteger(s) || s < 0 || s > MAX_DIM)) {
-    throw rangeError(LOAD, `${where}: expected shape to be an array of integers in [0, ${MAX_DIM}], got ${short(shape)}`);
+    throw rangeError(LOAD, `${where}: expected shape to be an array of non-negative integers, got ${short(shape)} (each size at most ${MAX_DIM})`);
   }
   if (
     !Array.isArray(offsets) ||
