@@ -92,7 +92,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
 }
 
 function parseEntry(name: string, info: unknown, bufferBytes: number): Entry {
-  const where = `tensor ${JSON.stringify(name)}`;
+  const where = `tensor ${short(name)}`;
   if (info === null || typeof info !== "object" || Array.isArray(info)) {
     throw rangeError(LOAD, `${where}: expected {dtype, shape, data_offsets}, got ${short(info)}`);
   }
@@ -129,10 +129,10 @@ function checkCoverage(entries: Entry[], bufferBytes: number): void {
   let last = "";
   for (const e of sorted) {
     if (e.begin < pos) {
-      throw rangeError(LOAD, `tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(last)}, which ends at ${pos}`);
+      throw rangeError(LOAD, `tensor ${short(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap tensor ${short(last)}, which ends at ${pos}`);
     }
     if (e.begin > pos) {
-      throw rangeError(LOAD, `bytes [${pos}, ${e.begin}) of the data buffer belong to no tensor (before tensor ${JSON.stringify(e.name)})`);
+      throw rangeError(LOAD, `bytes [${pos}, ${e.begin}) of the data buffer belong to no tensor (before tensor ${short(e.name)})`);
     }
     if (e.end > pos) {
       pos = e.end;
@@ -153,9 +153,14 @@ function checkMetadata(layer: string, info: unknown): void {
   }
 }
 
-/** JSON of a header value for a message, cut short (headers can be huge). */
+/** JSON of a header value for a message, cut short (headers can be huge, and nested deeper than JSON.stringify can recurse). */
 function short(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? "a deeply nested array" : "a deeply nested value";
+  }
   return text.length > 120 ? `${text.slice(0, 120)}...` : text;
 }
 
@@ -196,7 +201,7 @@ function readI64(name: string, bytes: Uint8Array, n: number): Int32Array {
     const hi = v.getInt32(8 * i + 4, true);
     // The value fits in int32 exactly when the high word is the sign extension of the low one.
     if (hi !== lo >> 31) {
-      throw rangeError(LOAD, `tensor ${JSON.stringify(name)}: I64 value ${v.getBigInt64(8 * i, true)} at index ${i} does not fit in int32 (wasm-nn stores integers as int32)`);
+      throw rangeError(LOAD, `tensor ${short(name)}: I64 value ${v.getBigInt64(8 * i, true)} at index ${i} does not fit in int32 (wasm-nn stores integers as int32)`);
     }
     out[i] = lo;
   }
