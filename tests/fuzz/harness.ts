@@ -438,11 +438,19 @@ export function reproduction(entry: string, c: Case, f: Failure, importFrom = "w
     if (s.disposed) lines.push(`${s.name}.dispose();`);
   }
   lines.push(`const before = memory();`);
+  if (c.call.kind === "module") lines.push(`let m;`);
+  lines.push(`try {`);
   const code = callCode(c.call).split("\n");
   const last = code.pop()!;
-  lines.push(...code);
-  lines.push(`const out = ${last};`);
-  lines.push(`console.log([out].flat().map((o) => o.toArray()), memory(), before);`);
+  for (const l of code) lines.push(`  ${l.replace(/^const m = /, "m = ")}`);
+  lines.push(`  const out = ${last};`);
+  lines.push(`  const outs = out !== null && typeof out === "object" && !Array.isArray(out) && !("shape" in out) ? Object.values(out) : [out].flat();`);
+  lines.push(`  for (const o of outs) console.log(o.dtype, o.shape, Array.from(o.toArray()));`);
+  lines.push(`  for (const o of outs) if (!Object.values({ ${c.tensors.map((s) => s.name).join(", ")} }).includes(o)) o.dispose();`);
+  lines.push(`} catch (e) {`);
+  lines.push("  console.log(`${e.constructor.name}: ${e.message}`);");
+  lines.push(c.call.kind === "module" ? `} finally {\n  m?.dispose();\n}` : `}`);
+  lines.push("console.log(`memory(): ${before.tensors} tensors / ${before.bytes} bytes before, ${memory().tensors} / ${memory().bytes} after`);");
   if (c.expect.kind === "error") lines.push(`// expected: a TypeError or RangeError`);
   else if (c.expect.outputs) for (const o of c.expect.outputs) lines.push(`// expected shape [${o.shape}]: ${js(Array.from(o.data).slice(0, 64))}`);
   return lines.join("\n");
