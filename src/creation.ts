@@ -5,6 +5,7 @@ import { checkDtypeName, checkOptions, checkShape, optionOr } from "./args";
 import { badType, badValue, rangeError, shapeStr } from "./errors";
 import { fillNormal, fillUniform } from "./random";
 import { type DType, type NestedArray, type Tensor, emptyTensor } from "./tensor";
+import { MAX_TENSOR_ELEMENTS } from "./storage";
 import { wasm, writeF32, writeI32 } from "./wasm";
 
 export type TensorData = ArrayLike<number> | NestedArray | readonly NestedArray[];
@@ -141,9 +142,12 @@ export function arange(start: number, end?: number, step = 1): Tensor {
   if (step === 0) throw badValue("arange", "step", "a non-zero number", step);
   if ((e - s) * step < 0) throw rangeError("arange", `expected end on the side of start that step moves to, got start ${s}, end ${e}, step ${step}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = s + i * step;
+  if (!(n <= MAX_TENSOR_ELEMENTS)) {
+    throw rangeError("arange", `start ${s}, end ${e} and step ${step} give ${n} values, more than a tensor holds (${MAX_TENSOR_ELEMENTS} elements)`);
+  }
   const out = emptyTensor([n], "float32", "arange");
-  writeF32(out.dataPtr, values);
+  // Written straight into the heap: no JS array as large as the tensor.
+  const view = new Float32Array(wasm().memory.buffer, out.dataPtr, n);
+  for (let i = 0; i < n; i++) view[i] = s + i * step;
   return out;
 }

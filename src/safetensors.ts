@@ -17,6 +17,8 @@ const LOAD = "loadSafetensors";
 const SAVE = "saveSafetensors";
 
 const ITEM_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I32: 4, I64: 8 };
+/** Largest dimension size accepted in a header (a tensor never has more elements anyway). */
+const MAX_DIM = 2 ** 31 - 1;
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -33,9 +35,10 @@ interface Entry {
  * Reads a .safetensors file (its bytes) into `{ name: Tensor }`, ready for
  * `module.loadStateDict()`. Every problem (truncated file, bad header, offsets out of
  * range, overlapping or missing data, unsupported dtype) throws a RangeError or TypeError
- * naming the tensor; nothing is allocated unless the whole file is valid. The tensors are
- * the caller's: `loadStateDict` copies them, so dispose them afterwards (or load inside
- * `tidy`).
+ * naming the tensor; nothing is allocated unless the whole file is valid. The result has
+ * no prototype, so any tensor name (`__proto__`, `constructor`, ...) is a plain key. The
+ * tensors are the caller's: `loadStateDict` copies them, so dispose them afterwards (or
+ * load inside `tidy`).
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   let data: Uint8Array;
@@ -76,7 +79,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
   }
   checkCoverage(entries, bufferBytes);
 
-  const out: Record<string, Tensor> = {};
+  const out: Record<string, Tensor> = Object.create(null);
   try {
     for (const e of entries) {
       out[e.name] = decode(e, data.subarray(bufferStart + e.begin, bufferStart + e.end));
@@ -89,23 +92,23 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Record<string,
 }
 
 function parseEntry(name: string, info: unknown, bufferBytes: number): Entry {
-  const where = `tensor ${JSON.stringify(name)}`;
+  const where = `tensor ${short(name)}`;
   if (info === null || typeof info !== "object" || Array.isArray(info)) {
-    throw rangeError(LOAD, `${where}: expected {dtype, shape, data_offsets}, got ${JSON.stringify(info)}`);
+    throw rangeError(LOAD, `${where}: expected {dtype, shape, data_offsets}, got ${short(info)}`);
   }
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-  if (typeof dtype !== "string" || !(dtype in ITEM_BYTES)) {
-    throw rangeError(LOAD, `${where}: unsupported dtype ${JSON.stringify(dtype)}; supported are ${Object.keys(ITEM_BYTES).join(", ")}`);
+  if (typeof dtype !== "string" || !Object.hasOwn(ITEM_BYTES, dtype)) {
+    throw rangeError(LOAD, `${where}: unsupported dtype ${short(dtype)}; supported are ${Object.keys(ITEM_BYTES).join(", ")}`);
   }
-  if (!Array.isArray(shape) || shape.some((s) => typeof s !== "number" || !Number.isInteger(s) || s < 0)) {
-    throw rangeError(LOAD, `${where}: expected shape to be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.some((s) => typeof s !== "number" || !Number.isInteger(s) || s < 0 || s > MAX_DIM)) {
+    throw rangeError(LOAD, `${where}: expected shape to be an array of non-negative integers, got ${short(shape)} (each size at most ${MAX_DIM})`);
   }
   if (
     !Array.isArray(offsets) ||
     offsets.length !== 2 ||
     offsets.some((v) => typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
   ) {
-    throw rangeError(LOAD, `${where}: expected data_offsets [begin, end] of non-negative integers, got ${JSON.stringify(offsets)}`);
+    throw rangeError(LOAD, `${where}: expected data_offsets [begin, end] of non-negative integers, got ${short(offsets)}`);
   }
   const [begin, end] = offsets as number[];
   if (begin > end || end > bufferBytes) {
@@ -126,10 +129,10 @@ function checkCoverage(entries: Entry[], bufferBytes: number): void {
   let last = "";
   for (const e of sorted) {
     if (e.begin < pos) {
-      throw rangeError(LOAD, `tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(last)}, which ends at ${pos}`);
+      throw rangeError(LOAD, `tensor ${short(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap tensor ${short(last)}, which ends at ${pos}`);
     }
     if (e.begin > pos) {
-      throw rangeError(LOAD, `bytes [${pos}, ${e.begin}) of the data buffer belong to no tensor (before tensor ${JSON.stringify(e.name)})`);
+      throw rangeError(LOAD, `bytes [${pos}, ${e.begin}) of the data buffer belong to no tensor (before tensor ${short(e.name)})`);
     }
     if (e.end > pos) {
       pos = e.end;
@@ -143,11 +146,23 @@ function checkCoverage(entries: Entry[], bufferBytes: number): void {
 
 function checkMetadata(layer: string, info: unknown): void {
   if (info === null || typeof info !== "object" || Array.isArray(info)) {
-    throw rangeError(layer, `expected __metadata__ to be an object of strings, got ${JSON.stringify(info)}`);
+    throw rangeError(layer, `expected __metadata__ to be an object of strings, got ${short(info)}`);
   }
   for (const [k, v] of Object.entries(info)) {
-    if (typeof v !== "string") throw rangeError(layer, `expected __metadata__ values to be strings, got ${JSON.stringify(v)} for ${JSON.stringify(k)}`);
+    // A caller's wrong-typed argument is a TypeError; the same fault inside a file is a malformed file (RangeError).
+    if (typeof v !== "string") throw (layer === SAVE ? typeError : rangeError)(layer, `expected __metadata__ values to be strings, got ${short(v)} for ${short(k)}`);
   }
+}
+
+/** JSON of a header value for a message, cut short (headers can be huge, and nested deeper than JSON.stringify can recurse). */
+function short(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? "a deeply nested array" : "a deeply nested value";
+  }
+  return text.length > 120 ? `${text.slice(0, 120)}...` : text;
 }
 
 /** An aligned copy of `src` (typed arrays need aligned offsets). */
@@ -187,7 +202,7 @@ function readI64(name: string, bytes: Uint8Array, n: number): Int32Array {
     const hi = v.getInt32(8 * i + 4, true);
     // The value fits in int32 exactly when the high word is the sign extension of the low one.
     if (hi !== lo >> 31) {
-      throw rangeError(LOAD, `tensor ${JSON.stringify(name)}: I64 value ${v.getBigInt64(8 * i, true)} at index ${i} does not fit in int32 (wasm-nn stores integers as int32)`);
+      throw rangeError(LOAD, `tensor ${short(name)}: I64 value ${v.getBigInt64(8 * i, true)} at index ${i} does not fit in int32 (wasm-nn stores integers as int32)`);
     }
     out[i] = lo;
   }
@@ -237,7 +252,8 @@ export function saveSafetensors(dict: Record<string, Tensor>, options: SaveSafet
   for (const key of Object.keys(options)) {
     if (key !== "metadata") throw typeError(SAVE, `unknown option ${JSON.stringify(key)}; options are metadata`);
   }
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named "__proto__" is an ordinary key of the header.
+  const header: Record<string, unknown> = Object.create(null);
   if (options.metadata !== undefined) {
     checkMetadata(SAVE, options.metadata);
     header.__metadata__ = { ...options.metadata };

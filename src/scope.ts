@@ -67,8 +67,14 @@ function collect(value: unknown, out: Set<Disposable>, depth: number): void {
   }
   if (Array.isArray(value)) {
     for (const v of value) collect(v, out, depth + 1);
-  } else if (Object.getPrototypeOf(value) === Object.prototype || value instanceof Map) {
+  } else if (isPlainObject(value) || value instanceof Map) {
     const values = value instanceof Map ? value.values() : Object.values(value);
     for (const v of values) collect(v, out, depth + 1);
   }
+}
+
+/** `{...}` objects, and the prototype-less ones state dicts are (see loadSafetensors, Module.stateDict). */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

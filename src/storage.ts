@@ -50,13 +50,24 @@ export function detach(owner: object, storage: Storage): void {
 }
 
 /**
+ * The largest tensor: 2^30 - 64 bytes (just under 1 GiB), the largest block the Wasm
+ * allocator hands out, so 268,435,440 float32 or int32 elements. Larger requests throw
+ * a RangeError naming the function called and leave the heap as it was.
+ */
+export const MAX_TENSOR_BYTES = 2 ** 30 - 64;
+
+/** The most elements one tensor can hold (see MAX_TENSOR_BYTES). */
+export const MAX_TENSOR_ELEMENTS = Math.floor(MAX_TENSOR_BYTES / BYTES_PER_ELEMENT);
+
+/**
  * A fresh block for `numel` elements. `layer` names the caller in the RangeError thrown
  * when the heap cannot hold it.
  */
 export function allocate(layer: string, shape: readonly number[], numel: number, dtype: string): Storage {
   const bytes = numel * BYTES_PER_ELEMENT;
   const k = wasm();
-  if (bytes > k.maxAllocBytes()) {
+  // `!(<=)` also refuses NaN, and no byte count above 2^32 reaches the 32-bit allocator.
+  if (!Number.isSafeInteger(numel) || numel < 0 || !(bytes <= Math.min(k.maxAllocBytes(), MAX_TENSOR_BYTES))) {
     throw rangeError(
       layer,
       `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.maxAllocBytes())})`,

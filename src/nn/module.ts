@@ -67,12 +67,13 @@ export abstract class Module {
   }
 
   /**
-   * `{ name: tensor }` with PyTorch's keys (`weight`, `0.bias`, ...). The tensors are
-   * views of the parameters: reading them sees current values, disposing them does not
-   * free the module's parameters.
+   * `{ name: tensor }` with PyTorch's keys (`weight`, `0.bias`, ...), as an object without
+   * prototype (every name is a plain key). The tensors are views of the parameters:
+   * reading them sees current values, disposing them does not free the module's
+   * parameters.
    */
   stateDict(): Record<string, Tensor> {
-    const dict: Record<string, Tensor> = {};
+    const dict: Record<string, Tensor> = Object.create(null);
     for (const [name, p] of this.namedParameters()) dict[name] = p.viewOf(p.shape, p.strides, p.offset);
     return dict;
   }
@@ -89,6 +90,7 @@ export abstract class Module {
     const own = new Map(this.namedParameters());
     const problems: string[] = [];
     const pairs: [Tensor, Tensor][] = [];
+    // Own keys only: a name such as "__proto__" or "toString" is an ordinary key, and nothing is read from a prototype.
     for (const [name, value] of Object.entries(dict)) {
       const target = own.get(name);
       if (target === undefined) {
@@ -110,7 +112,7 @@ export abstract class Module {
       }
     }
     if (strict) {
-      for (const name of own.keys()) if (!(name in dict)) problems.push(`missing key ${JSON.stringify(name)}`);
+      for (const name of own.keys()) if (!Object.hasOwn(dict, name)) problems.push(`missing key ${JSON.stringify(name)}`);
     }
     if (problems.length > 0) {
       throw rangeError(layer, `cannot load the state dict, nothing was changed: ${problems.join("; ")}`);

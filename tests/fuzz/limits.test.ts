@@ -1,0 +1,78 @@
+// Allocation limits: the largest tensor is MAX_TENSOR_BYTES (2^30 - 64 bytes, just under
+// 1 GiB: the largest block of the Wasm allocator). Asking for more is a RangeError naming
+// the function called, nothing is allocated, and the heap keeps working.
+import { describe, expect, it } from "vitest";
+import { F, arange, empty, full, memory, ones, rand, randn, tensor, zeros } from "../../src/index";
+import { MAX_TENSOR_BYTES, MAX_TENSOR_ELEMENTS } from "../../src/storage";
+
+function refusedBy(fn: string, call: () => unknown): void {
+  const before = memory();
+  let caught: unknown = null;
+  try {
+    call();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `${fn}: expected a RangeError`).toBeInstanceOf(RangeError);
+  expect((caught as Error).message).toMatch(new RegExp(`^${fn}: `));
+  const after = memory();
+  expect([after.tensors, after.bytes]).toEqual([before.tensors, before.bytes]);
+  // The heap still computes.
+  const x = tensor([1, -2, 3]);
+  const y = F.relu(x);
+  expect(Array.from(y.toArray())).toEqual([1, 0, 3]);
+  x.dispose();
+  y.dispose();
+}
+
+describe("allocation limits", () => {
+  it("documents the limit: just under 1 GiB", () => {
+    expect(MAX_TENSOR_BYTES).toBe(2 ** 30 - 64);
+    expect(MAX_TENSOR_ELEMENTS).toBe((2 ** 30 - 64) / 4);
+  });
+
+  const over = MAX_TENSOR_ELEMENTS + 1;
+  const cases: [string, string, () => unknown][] = [
+    ["zeros", "zeros(MAX_TENSOR_ELEMENTS + 1)", () => zeros(over)],
+    ["ones", "ones([MAX_TENSOR_ELEMENTS + 1])", () => ones([over])],
+    ["empty", "empty(65536, 65536)", () => empty(1 << 16, 1 << 16)],
+    ["full", "full([2^20, 2^20], 1)", () => full([2 ** 20, 2 ** 20], 1)],
+    ["rand", "rand(2^31)", () => rand(2 ** 31)],
+    ["randn", "randn(2^53, 2)", () => randn(2 ** 53, 2)],
+    ["zeros", "zeros([2^30, 2^30, 2^30])", () => zeros([2 ** 30, 2 ** 30, 2 ** 30])],
+    ["arange", "arange(MAX_TENSOR_ELEMENTS + 1)", () => arange(over)],
+    ["arange", "arange(2^31)", () => arange(2 ** 31)],
+    ["arange", "arange(0, 1e12)", () => arange(0, 1e12)],
+    ["arange", "arange(-1e308, 1e308, 1)", () => arange(-1e308, 1e308, 1)],
+    ["arange", "arange(0, 1, 1e-300)", () => arange(0, 1, 1e-300)],
+  ];
+  for (const [fn, label, call] of cases) it(label, () => refusedBy(fn, call));
+
+  it("layers whose output would be too large", () => {
+    const x = zeros(1, 1, 2, 2);
+    const w = zeros(1, 1, 1, 1);
+    refusedBy("convTranspose2d", () => F.convTranspose2d(x, w, null, { stride: 1 << 16 }));
+    refusedBy("conv2d", () => F.conv2d(x, w, null, { padding: 1 << 20 }));
+    refusedBy("adaptiveAvgPool2d", () => F.adaptiveAvgPool2d(x, [100_000, 100_000]));
+    refusedBy("adaptiveMaxPool2d", () => F.adaptiveMaxPool2d(x, [2 ** 40, 1]));
+    x.dispose();
+    w.dispose();
+  });
+
+  it("a tensor at the limit's scale can still be made after refusals (the heap grows and shrinks back in use)", () => {
+    const before = memory();
+    refusedBy("zeros", () => zeros(over));
+    const big = zeros(1 << 22);
+    expect(big.numel).toBe(1 << 22);
+    expect(memory().bytes - before.bytes).toBe(4 << 22);
+    big.dispose();
+    expect(memory().bytes).toBe(before.bytes);
+  });
+
+  it("empty tensors with huge other dimensions are fine: they hold nothing", () => {
+    const t = zeros([0, 2 ** 40]);
+    expect(t.shape).toEqual([0, 2 ** 40]);
+    expect(t.numel).toBe(0);
+    t.dispose();
+  });
+});
