@@ -53,7 +53,7 @@ export function checkGroups(layer: string, value: unknown): number {
 }
 
 /** Normalises stride/padding/dilation/groups (and the padding mode) for an nd-dimensional convolution. */
-export function convArgs(layer: string, nd: number, options: ConvOptions & { paddingMode?: unknown }): ConvArgs {
+export function parseConv(layer: string, nd: number, options: ConvOptions & { paddingMode?: unknown }): ConvArgs {
   const { stride = 1, padding = 0, dilation = 1, groups = 1, paddingMode = "zeros" } = options;
   const s = tuple(layer, "stride", stride, nd, 1);
   const d = tuple(layer, "dilation", dilation, nd, 1);
@@ -141,7 +141,7 @@ function computeInto(layer: string, shape: number[], operands: (Tensor | null)[]
  * Shared body of F.conv1d..3d and nn.Conv1d..3d: validates everything before any work,
  * then runs one kernel call. `layer` names the caller in errors.
  */
-export function convImpl(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
+export function convForward(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
   return onBatched(layer, input, nd, (x) => {
     const { stride, dilation, groups, paddingMode } = args;
     const w = checkConvOperands(layer, nd, x, weight, WEIGHT_LAYOUT, "out", groups);
@@ -195,7 +195,7 @@ export interface ConvTransposeArgs {
   groups: number;
 }
 
-export function convTransposeArgs(layer: string, nd: number, options: ConvTransposeOptions): ConvTransposeArgs {
+export function parseConvTranspose(layer: string, nd: number, options: ConvTransposeOptions): ConvTransposeArgs {
   const { stride = 1, padding = 0, outputPadding = 0, groups = 1, dilation = 1 } = options;
   const s = tuple(layer, "stride", stride, nd, 1);
   const d = tuple(layer, "dilation", dilation, nd, 1);
@@ -231,7 +231,7 @@ export function outputPaddingFor(
 }
 
 /** Shared body of F.convTranspose1d..3d and nn.ConvTranspose1d..3d. */
-export function convTransposeImpl(
+export function convTransposeForward(
   layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvTransposeArgs, outputSize?: unknown,
 ): Tensor {
   return onBatched(layer, input, nd, (x) => {
@@ -268,14 +268,14 @@ export function convTransposeImpl(
 function fConv(nd: number, name: string) {
   return (input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor => {
     const o = checkOptions(name, options, CONV_OPTIONS) as ConvOptions;
-    return convImpl(name, nd, input, weight, bias, convArgs(name, nd, o));
+    return convForward(name, nd, input, weight, bias, parseConv(name, nd, o));
   };
 }
 
 function fConvTranspose(nd: number, name: string) {
   return (input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions = {}): Tensor => {
     const o = checkOptions(name, options, CONV_TRANSPOSE_OPTIONS) as ConvTransposeOptions;
-    return convTransposeImpl(name, nd, input, weight, bias, convTransposeArgs(name, nd, o));
+    return convTransposeForward(name, nd, input, weight, bias, parseConvTranspose(name, nd, o));
   };
 }
 

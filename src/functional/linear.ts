@@ -29,7 +29,7 @@ export function linearRows(layer: string, out: number, x: number, w: number, bia
 }
 
 /** Shared body of F.linear and nn.Linear; `layer` names the caller in errors. */
-export function linearImpl(layer: string, input: unknown, weight: unknown, bias: unknown): Tensor {
+export function linearForward(layer: string, input: unknown, weight: unknown, bias: unknown): Tensor {
   const x = floatTensor(layer, "input", input);
   const w = floatTensor(layer, "weight", weight);
   if (w.ndim !== 2) throw rangeError(layer, `expected weight with 2 dimensions [outFeatures, inFeatures], got shape ${shapeStr(w.shape)}`);
@@ -58,11 +58,11 @@ export function linearImpl(layer: string, input: unknown, weight: unknown, bias:
 
 /** torch.nn.functional.linear: input [..., in], weight [out, in], bias [out] -> [..., out]. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return linearImpl("linear", input, weight, bias);
+  return linearForward("linear", input, weight, bias);
 }
 
 /** Shared body of F.bilinear and nn.Bilinear. */
-export function bilinearImpl(layer: string, input1: unknown, input2: unknown, weight: unknown, bias: unknown): Tensor {
+export function bilinearForward(layer: string, input1: unknown, input2: unknown, weight: unknown, bias: unknown): Tensor {
   const x1 = floatTensor(layer, "input1", input1);
   const x2 = floatTensor(layer, "input2", input2);
   const w = floatTensor(layer, "weight", weight);
@@ -102,5 +102,5 @@ export function bilinearImpl(layer: string, input1: unknown, input2: unknown, we
 
 /** torch.nn.functional.bilinear: y[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j] + b[o]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  return bilinearImpl("bilinear", input1, input2, weight, bias);
+  return bilinearForward("bilinear", input1, input2, weight, bias);
 }

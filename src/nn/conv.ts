@@ -5,7 +5,7 @@ import { checkBoolean, checkChoice, checkOptions, tuple } from "../args";
 import { rangeError } from "../errors";
 import {
   type ConvArgs, type ConvOptions, type ConvTransposeArgs, type ConvTransposeOptions, type PaddingMode,
-  checkGroups, convArgs, convImpl, convTransposeArgs, convTransposeImpl,
+  checkGroups, parseConv, convForward, parseConvTranspose, convTransposeForward,
 } from "../functional/conv";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "../init";
 import type { Tensor } from "../tensor";
@@ -90,7 +90,7 @@ abstract class ConvNd extends ConvBase {
     const layer = new.target.name;
     const nd = (new.target as unknown as { dims: number }).dims;
     const o = checkOptions(layer, options, ["stride", "padding", "dilation", "groups", "bias", "paddingMode"]) as ConvModuleOptions;
-    const args = convArgs(layer, nd, o);
+    const args = parseConv(layer, nd, o);
     const { groups } = args;
     const inC = checkChannels(layer, "inChannels", inChannels, groups);
     const outC = checkChannels(layer, "outChannels", outChannels, groups);
@@ -103,7 +103,7 @@ abstract class ConvNd extends ConvBase {
   }
 
   forward(input: Tensor): Tensor {
-    return convImpl(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args);
+    return convForward(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args);
   }
 }
 
@@ -122,7 +122,7 @@ abstract class ConvTransposeNd extends ConvBase {
     const inC = checkChannels(layer, "inChannels", inChannels, groups);
     const outC = checkChannels(layer, "outChannels", outChannels, groups);
     const k = tuple(layer, "kernelSize", kernelSize, nd, 1);
-    const args = convTransposeArgs(layer, nd, o);
+    const args = parseConvTranspose(layer, nd, o);
     const withBias = checkBoolean(layer, "bias", o.bias ?? true);
     super({ inChannels: inC, outChannels: outC, kernelSize: k, stride: args.stride, dilation: args.dilation, groups, withBias, weightShape: [inC, outC / groups, ...k] });
     this.#args = args;
@@ -132,7 +132,7 @@ abstract class ConvTransposeNd extends ConvBase {
 
   /** `outputSize` (the spatial sizes, optionally with batch and channel) picks the output padding, as in PyTorch. */
   forward(input: Tensor, outputSize?: number[]): Tensor {
-    return convTransposeImpl(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args, outputSize);
+    return convTransposeForward(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args, outputSize);
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { checkBoolean, checkOptions } from "../args";
 import { badValue } from "../errors";
-import { bilinearImpl, linearImpl } from "../functional/linear";
+import { bilinearForward, linearForward } from "../functional/linear";
 import { kaimingUniform_, uniform_ } from "../init";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
@@ -38,7 +38,7 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return linearImpl(this.layerName, input, this.weight, this.bias);
+    return linearForward(this.layerName, input, this.weight, this.bias);
   }
 }
 
@@ -67,6 +67,6 @@ export class Bilinear extends Module {
   }
 
   forward(input1: Tensor, input2: Tensor): Tensor {
-    return bilinearImpl(this.layerName, input1, input2, this.weight, this.bias);
+    return bilinearForward(this.layerName, input1, input2, this.weight, this.bias);
   }
 }
