@@ -90,7 +90,9 @@ function winogradCost(v: i32, N: i32, icg: i32, ocg: i32, OH: i32, OW: i32): f64
  * whichever the cost estimates say is fastest. Stride and dilation 1, 2-D only.
  */
 export function winogradVariant(d: ConvDesc): i32 {
-  if (d.inD != 1 || d.kernelD != 1) return WINOGRAD_NONE;
+  // 2-D only: one input plane and one output plane (a conv3d over a single depth slice
+  // with depth padding has more output planes, which the 2-D transforms never write).
+  if (d.inD != 1 || d.kernelD != 1 || d.outD != 1) return WINOGRAD_NONE;
   if (d.strideD != 1 || d.strideH != 1 || d.strideW != 1) return WINOGRAD_NONE;
   if (d.dilationD != 1 || d.dilationH != 1 || d.dilationW != 1) return WINOGRAD_NONE;
   const N = d.batch, KH = d.kernelH, KW = d.kernelW;

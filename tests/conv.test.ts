@@ -71,6 +71,25 @@ function runCase(c: ConvCase): Tensor {
   }
 }
 
+describe("conv3d over a single depth slice with depth padding", () => {
+  it("writes every output plane (the 2-D Winograd path must not take it): matches the reference on a dirty heap", () => {
+    // Leave non-zero values in freed heap memory, so an unwritten output would show them.
+    tensor(new Float32Array(1 << 20).fill(7)).dispose();
+    for (const [inC, size, pad] of [[3, [1, 4, 1], [2, 2, 2]], [4, [1, 8, 8], [1, 1, 1]], [8, [1, 16, 16], [2, 1, 1]]] as const) {
+      const x = randn(2, inC, ...size);
+      const w = randn(5, inC, 1, 3, 3);
+      const b = randn(5);
+      const y = F.conv3d(x, w, b, { padding: [...pad] });
+      const ref = refConv(x.toArray(), [2, inC, ...size], w.toArray(), [5, inC, 1, 3, 3], b.toArray(), {
+        stride: [1, 1, 1], before: [...pad], after: [...pad], dilation: [1, 1, 1], groups: 1, mode: "zeros",
+      });
+      expect(y.shape).toEqual(ref.shape);
+      expectClose(y, ref.data, ref.shape);
+      for (const t of [x, w, b, y]) t.dispose();
+    }
+  });
+});
+
 describe("golden fixtures from PyTorch", () => {
   it("cover at least 150 configurations across 1-D/2-D/3-D in both directions", () => {
     expect(convCases.length).toBeGreaterThanOrEqual(150);
