@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, consumer, lastJson, node, outDir, resultOf, run, stage } from "./helpers";
+import { workerdConfig } from "../runtimes/harness";
 
 let reference: unknown;
 let app: string;
@@ -98,22 +99,7 @@ describe("Cloudflare Workers (workerd)", () => {
       logLevel: "silent",
     });
     copyFileSync(join(consumer().dir, "node_modules/wasm-nn/dist/wasm-nn.wasm"), join(out, "wasm-nn.wasm"));
-    writeFileSync(
-      join(out, "config.capnp"),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "wasm-nn.wasm", wasm = embed "wasm-nn.wasm"),
-  ],
-  compatibilityDate = "2024-09-23",
-);
-`,
-    );
+    writeFileSync(join(out, "config.capnp"), workerdConfig());
     const port = await new Promise<number>((ok) => {
       const srv = createServer().listen(0, "127.0.0.1", () => {
         const p = (srv.address() as { port: number }).port;

@@ -149,23 +149,7 @@ export async function runWorkerd(
   await bundle.write({ file: join(dir, "worker.js"), format: "es", inlineDynamicImports: true });
   await bundle.close();
   copyFileSync(join(ROOT, "dist/wasm-nn.wasm"), join(dir, "wasm-nn.wasm"));
-  writeFileSync(
-    join(dir, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "wasm-nn.wasm", wasm = embed "wasm-nn.wasm"),
-  ],
-  compatibilityDate = "2024-09-23",
-  compatibilityFlags = ["nodejs_compat"],
-);
-`,
-  );
+  writeFileSync(join(dir, "config.capnp"), workerdConfig(["nodejs_compat"]));
   const port = await freePort();
   const proc = spawn(join(ROOT, "node_modules/.bin/workerd"), ["serve", join(dir, "config.capnp"), "--socket-addr", `http=127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -186,4 +170,22 @@ const worker :Workerd.Worker = (
   } finally {
     proc.kill();
   }
+}
+
+/** workerd's config for one worker.js (an ES module) with wasm-nn.wasm beside it, on a free port. */
+export function workerdConfig(compatibilityFlags: string[] = []): string {
+  const flags = compatibilityFlags.length > 0 ? `\n  compatibilityFlags = [${compatibilityFlags.map((f) => JSON.stringify(f)).join(", ")}],` : "";
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "wasm-nn.wasm", wasm = embed "wasm-nn.wasm"),
+  ],
+  compatibilityDate = "2024-09-23",${flags}
+);
+`;
 }
