@@ -131,3 +131,19 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   /** lpPool3d_f32: the power p (non-zero). */
   normType: f32;
 }
+
+// ---- Convolution methods: what convMethodOf (conv_plan.ts) answers ----
+/** The implicit GEMM (im2col while packing). */
+export const CONV_GEMM: i32 = 0;
+/** Winograd F(2x2, 3x3): 4x4 input tiles, 16 positions. */
+export const WINOGRAD_2X2_3X3: i32 = 1;
+/** Winograd F(4x4, 3x3): 6x6 input tiles, 36 positions. */
+export const WINOGRAD_4X4_3X3: i32 = 2;
+/** Winograd F(4, 5), one-dimensional: 8-wide input tiles, 8 positions. */
+export const WINOGRAD_4_5: i32 = 3;
+/** No Winograd variant applies (the same value as CONV_GEMM). */
+export const WINOGRAD_NONE: i32 = CONV_GEMM;
+/** A 1x1 convolution, stride 1, no padding: the input is the GEMM's dense B. */
+export const CONV_POINTWISE: i32 = 8;
+/** One input channel per group: the direct kernel of depthwise.ts. */
+export const CONV_DEPTHWISE: i32 = 9;

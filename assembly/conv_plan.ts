@@ -10,18 +10,13 @@
 // (useDirect); the TypeScript side may instead run it as one stacked stride-1
 // convolution (the sub-pixel form) when convTransposeUseSubpixel says so.
 
-import { ConvDesc, ConvTransposeDesc } from "./abi";
+import { ConvDesc, ConvTransposeDesc, CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE } from "./abi";
 import {
   winogradChunkTiles, winogradPositions, winogradTileCols, winogradTileRows,
   WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5,
 } from "./winograd";
 
-/** convMethod: the implicit GEMM. The Winograd variants (1..3) stand for themselves. */
-export const CONV_GEMM: i32 = WINOGRAD_NONE;
-/** convMethod: a 1x1 convolution, stride 1, no padding: the input is the GEMM's dense B. */
-export const CONV_POINTWISE: i32 = 8;
-/** convMethod: one input channel per group, the direct kernel of depthwise.ts. */
-export const CONV_DEPTHWISE: i32 = 9;
+export { CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE };
 
 /** Input channels per group. */
 @inline export function inPerGroup(d: ConvDesc): i32 { return d.inC / d.groups; }
@@ -40,6 +35,11 @@ export const CONV_DEPTHWISE: i32 = 9;
 @inline export function isPointwise(d: ConvDesc): bool {
   return d.kernelD == 1 && d.kernelH == 1 && d.kernelW == 1 &&
     d.strideD == 1 && d.strideH == 1 && d.strideW == 1 && !hasPadding(d);
+}
+
+/** convMethod of the convolution `desc` (a ConvDesc): which algorithm conv_f32 runs (tests pick shapes with it). */
+export function convMethodOf(desc: usize): i32 {
+  return convMethod(changetype<ConvDesc>(desc));
 }
 
 /** How conv_f32 computes the convolution of `d`: CONV_DEPTHWISE, CONV_POINTWISE, a Winograd variant or CONV_GEMM. */

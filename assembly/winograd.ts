@@ -50,6 +50,7 @@ import { align16, fillF32 } from "./buffers";
 import { padPlanesTo } from "./conv_pad";
 import { microSplit, MR, NR } from "./gemm";
 import { inputTile2, inputTile4, outputTiles2, outputTiles4, weightTile } from "./winograd_3x3";
+import { channelWeightMax, directTile, magnitudeMap, tileIsAccurate } from "./winograd_guard";
 import { inputTile45, outputTiles45, weightTile45 } from "./winograd_1d";
 import {
   gather, hi, hi2, lo, lo2, kernelCols, kernelRows, winogradPositions, FINITE, ZEROS, winogradTileCols, winogradTileRows,
@@ -96,8 +97,10 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
   const tb = winogradChunkTiles(v, icg, N * TY * TX);
   const icg4 = (icg + 3) & ~3;
   const pad = <i64>chunkSamples(tb, TY * TX, N) * icg * Hq * Wq + 4;
-  const floats = pad + <i64>(P * icg * tb + P * icg * 4 + P * icg4 + MR * P * NR + 36 * 4 + 3 * tb);
-  const bytes = floats * 4 + 3 * P * <i32>SKEW + 7 * 16;
+  // The accuracy guard's magnitude map (one plane per padded sample) and channel weights.
+  const guard = <i64>chunkSamples(tb, TY * TX, N) * Hq * Wq + 4 + icg4;
+  const floats = pad + guard + <i64>(P * icg * tb + P * icg * 4 + P * icg4 + MR * P * NR + 36 * 4 + 3 * tb);
+  const bytes = floats * 4 + 3 * P * <i32>SKEW + 9 * 16;
   // A size past 2 GiB comes back negative: the caller reports it.
   return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
 }
@@ -112,7 +115,7 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
   posBytes: usize; uStep: usize; u4Step: usize;
   /** Bytes of one padded input plane [Hq][Wq]. */
   planeBytes: usize;
-  padBuf: usize; vBuf: usize; uBuf: usize; u4Buf: usize; mBuf: usize; tmp: usize;
+  padBuf: usize; sBuf: usize; wBuf: usize; vBuf: usize; uBuf: usize; u4Buf: usize; mBuf: usize; tmp: usize;
   /** Per tile of the chunk: input offset (floats, in padBuf), output offset, valid rows << 8 | columns. */
   inOff: usize; outOff: usize; valid: usize;
 }
@@ -129,7 +132,9 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize, d
   // A v128 local live across the GEMM would take the micro-kernel's last free register.
   v128.store(FINITE, f32x4.splat(0));
   const slots = chunkSamples(tb, T, N);
+  const plane = L.Hq * L.Wq;
   for (let g = 0; g < d.groups; g++) {
+    channelWeightMax(L.wBuf, weight + (<usize>(g * L.ocg * icg * L.taps) << 2), icg, L.ocg, L.taps);
     // Samples padFirst..padLast of this group are padded side by side in padBuf.
     let padFirst = -1, padLast = -1;
     for (let t0 = 0; t0 < TT; t0 += tb) {
@@ -140,11 +145,14 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize, d
         for (let n = padFirst; n <= padLast; n++) {
           padPlanesTo(L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes, input + (<usize>(n * C + g * icg) * H * W << 2),
             icg, H, W, L.Hq, L.Wq, d.padBeforeH, d.padBeforeW, d.padAfterH, d.padAfterW, d.paddingMode);
+          magnitudeMap(L.sBuf + (<usize>((n - padFirst) * plane) << 2), L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes,
+            icg, plane, L.wBuf);
         }
       }
       tileOffsets(L, t0, padFirst, d.outC, d.outH, d.outW);
       inputTransforms(L);
       chunkGemm(L, out, weight, bias, g, d.outW, d.outH * d.outW);
+      guardChunk(L, out, weight, bias, g, d.outW, d.outH * d.outW);
     }
   }
   // Every lane is a sum of (y - y) terms: 0 when all were finite, NaN otherwise.
@@ -176,7 +184,10 @@ function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
   L.u4Step = (<usize>icg4 << 2) + SKEW;
   L.planeBytes = <usize>(Hq * Wq) << 2;
   L.padBuf = align16(scratch);
-  L.vBuf = align16(L.padBuf + ((<usize>chunkSamples(tb, T, d.batch) * icg * Hq * Wq + 4) << 2));
+  const slots = <usize>chunkSamples(tb, T, d.batch);
+  L.sBuf = align16(L.padBuf + ((slots * icg * Hq * Wq + 4) << 2));
+  L.wBuf = align16(L.sBuf + ((slots * Hq * Wq + 4) << 2));
+  L.vBuf = align16(L.wBuf + (<usize>icg4 << 2));
   L.uBuf = align16(L.vBuf + <usize>P * L.posBytes);
   L.u4Buf = align16(L.uBuf + <usize>P * L.uStep);
   L.mBuf = align16(L.u4Buf + <usize>P * L.u4Step);
@@ -199,6 +210,24 @@ function tileOffsets(L: Layout, t0: i32, padFirst: i32, OC: i32, OH: i32, OW: i3
     store<i32>(L.inOff + (<usize>i << 2), (n - padFirst) * inSample + ty * mh * Wq + tx * mw);
     store<i32>(L.outOff + (<usize>i << 2), n * OC * outPlane + ty * mh * OW + tx * mw);
     store<i32>(L.valid + (<usize>i << 2), t0 + i < TT ? (min(mh, OH - ty * mh) << 8) | min(mw, OW - tx * mw) : 0);
+  }
+}
+
+/** Recomputes directly every tile of the chunk whose Winograd result may be inaccurate (winograd_guard.ts). */
+function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, OW: i32, outPlane: i32): void {
+  const plane = L.Hq * L.Wq, inSample = L.icg * plane;
+  const groupOut = g * L.ocg * outPlane;
+  const w = weight + (<usize>(g * L.ocg * L.icg * L.taps) << 2);
+  const b = bias != 0 ? bias + (<usize>(g * L.ocg) << 2) : 0;
+  for (let i = 0; i < L.tb; i++) {
+    const valid = load<i32>(L.valid + (<usize>i << 2));
+    if (valid == 0) continue;
+    const inOff = load<i32>(L.inOff + (<usize>i << 2));
+    const slot = inOff / inSample;
+    const s = L.sBuf + (<usize>(slot * plane + inOff - slot * inSample) << 2);
+    if (tileIsAccurate(s, L.Wq, L.v, valid)) continue;
+    directTile(out + (<usize>(load<i32>(L.outOff + (<usize>i << 2)) + groupOut) << 2), outPlane, OW,
+      L.padBuf + (<usize>inOff << 2), plane, L.Wq, w, b, L.icg, L.ocg, kernelRows(L.v), kernelCols(L.v), valid);
   }
 }
 

@@ -1,14 +1,9 @@
 // Parts the Winograd transforms (winograd_3x3.ts, winograd_1d.ts) and their driver
 // (winograd.ts) share: the variants and their tile geometry, and v128 shorthands.
 
-// The variants: output tile (rows x columns), kernel (rows x columns).
-export const WINOGRAD_NONE: i32 = 0;
-/** F(2x2, 3x3): 4x4 input tiles, 16 positions. */
-export const WINOGRAD_2X2_3X3: i32 = 1;
-/** F(4x4, 3x3): 6x6 input tiles, 36 positions. */
-export const WINOGRAD_4X4_3X3: i32 = 2;
-/** F(4, 5), one-dimensional: 8-wide input tiles, 8 positions. */
-export const WINOGRAD_4_5: i32 = 3;
+// The variants (WINOGRAD_* in abi.ts): output tile (rows x columns), kernel (rows x columns).
+import { WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "./abi";
+export { WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 };
 
 @inline export function winogradTileRows(v: i32): i32 { return v == WINOGRAD_2X2_3X3 ? 2 : v == WINOGRAD_4X4_3X3 ? 4 : 1; }
 @inline export function winogradTileCols(v: i32): i32 { return v == WINOGRAD_2X2_3X3 ? 2 : 4; }

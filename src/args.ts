@@ -3,7 +3,14 @@
 import { badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { type DType, Tensor } from "./tensor";
 
-/** `number | number[]` -> an array of `n` integers, each >= `min` (PyTorch's _single/_pair/_triple). */
+/**
+ * The largest kernel size, stride, padding, dilation or output padding: a tensor dimension
+ * can be no longer (see MAX_TENSOR_ELEMENTS in storage.ts), and kernels do their index
+ * arithmetic in 32-bit integers, which sums and products of larger values would overflow.
+ */
+export const MAX_WINDOW = 2 ** 28;
+
+/** `number | number[]` -> an array of `n` integers, each >= `min` and <= MAX_WINDOW (PyTorch's _single/_pair/_triple). */
 export function tuple(layer: string, arg: string, value: unknown, n: number, min: number): number[] {
   const values = typeof value === "number" ? new Array<number>(n).fill(value) : value;
   if (!Array.isArray(values) || (values.length !== n && !(values.length === 1 && n > 1 && typeof values[0] === "number"))) {
@@ -13,8 +20,22 @@ export function tuple(layer: string, arg: string, value: unknown, n: number, min
   for (const v of out) {
     if (typeof v !== "number" || !Number.isInteger(v)) throw badType(layer, arg, `an integer or an array of ${n} integers`, value);
     if (v < min) throw badValue(layer, arg, min === 1 ? "positive integers" : `integers >= ${min}`, value);
+    if (v > MAX_WINDOW) throw badValue(layer, arg, `integers at most ${MAX_WINDOW}`, value);
   }
   return out as number[];
+}
+
+/**
+ * Refuses a window whose extent, dilation * (kernel - 1) + 1, exceeds MAX_WINDOW in some
+ * dimension (the kernels' 32-bit index arithmetic could not represent it).
+ */
+export function checkWindowSpan(layer: string, kernel: readonly number[], dilation: readonly number[]): void {
+  kernel.forEach((k, i) => {
+    const span = dilation[i] * (k - 1) + 1;
+    if (span > MAX_WINDOW) {
+      throw rangeError(layer, `expected dilation * (kernelSize - 1) + 1 at most ${MAX_WINDOW}, got ${dilation[i]} * (${k} - 1) + 1 = ${span} in spatial dimension ${i}`);
+    }
+  });
 }
 
 /**

@@ -42,8 +42,13 @@ export interface ToImageDataOptions {
 export function toTensor(img: ImageLike, options: ToTensorOptions = {}): Tensor {
   const layer = "image.toTensor";
   const alpha = optionOr(layer, checkOptions(layer, options, ["alpha"]), "alpha", false, checkBoolean);
-  if (img === null || typeof img !== "object" || !img.data || typeof (img.data as ArrayLike<number>).length !== "number") {
+  if (img === null || typeof img !== "object") {
     throw badType(layer, "img", "an object with data, width and height (an ImageData, a decoded image)", img);
+  }
+  // Typed arrays or arrays of numbers only: a string or an array-like object would give NaN pixels.
+  const isPixelArray = ArrayBuffer.isView(img.data) && !(img.data instanceof DataView) && !(img.data instanceof BigInt64Array) && !(img.data instanceof BigUint64Array);
+  if (!isPixelArray && !(Array.isArray(img.data) && img.data.every((v) => typeof v === "number"))) {
+    throw badType(layer, "img.data", "a typed array or an array of numbers", img.data);
   }
   const { data, width, height } = img;
   for (const [name, v] of [["width", width], ["height", height]] as const) {
@@ -60,13 +65,19 @@ export function toTensor(img: ImageLike, options: ToTensorOptions = {}): Tensor 
   const hasAlpha = channels === 2 || channels === 4;
   const outChannels = hasAlpha && !alpha ? channels - 1 : channels;
   const scale = data instanceof Float32Array || data instanceof Float64Array ? 1 : 1 / 255;
-  const planes = new Float32Array(outChannels * pixels);
-  for (let c = 0; c < outChannels; c++) {
-    const plane = c * pixels;
-    for (let p = 0; p < pixels; p++) planes[plane + p] = data[p * channels + c] * scale;
-  }
+  // Allocated first: an image past the tensor size limit is a RangeError before any work.
   const out = emptyTensor([outChannels, height, width], "float32", layer);
-  writeF32(out.dataPtr, planes);
+  try {
+    const planes = new Float32Array(outChannels * pixels);
+    for (let c = 0; c < outChannels; c++) {
+      const plane = c * pixels;
+      for (let p = 0; p < pixels; p++) planes[plane + p] = data[p * channels + c] * scale;
+    }
+    writeF32(out.dataPtr, planes);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
   return out;
 }
 

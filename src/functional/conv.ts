@@ -2,7 +2,8 @@
 // conv1d..3d, conv_transpose1d..3d). One N-d path: the kernels see every input as
 // [N, C, D, H, W] with size-1 leading spatial dimensions for 1-D and 2-D.
 
-import { batched, checkChoice, checkDtype, checkOptions, tuple, unbatched } from "../args";
+import { batched, checkChoice, checkDtype, checkOptions, checkWindowSpan, tuple, unbatched } from "../args";
+import { MAX_TENSOR_ELEMENTS } from "../storage";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { convOutputSize, convTransposeOutputSize } from "../shape";
 import { type Tensor, emptyTensor } from "../tensor";
@@ -172,6 +173,11 @@ export function convForward(layer: string, nd: number, input: unknown, weight: u
       }
       outSize.push(convOutputSize(inSize[i], kernel[i], stride[i], before[i], after[i], dilation[i]));
     }
+    // The kernels pad a group's input into scratch: it must be a size a tensor could have.
+    const paddedElements = icg * inSize.reduce((a, n, i) => a * (n + before[i] + after[i]), 1);
+    if (paddedElements > MAX_TENSOR_ELEMENTS) {
+      throw rangeError(layer, `expected padding that keeps the padded input of one group within ${MAX_TENSOR_ELEMENTS} elements, got ${paddedElements} (input shape ${shownShape}, padding before ${shapeStr(before)}, after ${shapeStr(after)})`);
+    }
     const out = computeInto(layer, [N, OC, ...outSize], [x, w, b], (y, [xp, wp, bp]) => {
       const k = wasm();
       const desc = descriptor(CONV_DESC, {
@@ -244,6 +250,7 @@ export function convTransposeForward(
     const OC = ocg * groups;
     const b = optionalBias(layer, bias, OC);
     const outputPadding = outputSize === undefined || outputSize === null ? args.outputPadding : outputPaddingFor(layer, nd, inSize, outputSize, kernel, args);
+    checkWindowSpan(layer, kernel, dilation);
     const outSize = inSize.map((n, i) => convTransposeOutputSize(n, kernel[i], stride[i], padding[i], dilation[i], outputPadding[i]));
     if (outSize.some((s) => s < 1)) {
       throw rangeError(layer, `expected a positive output size, got [${outSize}] for input shape ${shownShape}, kernel [${kernel}], stride [${stride}], padding [${padding}]`);

@@ -1,7 +1,7 @@
 // Max, average and power-average pooling (torch.nn.functional max_pool*, avg_pool*,
 // lp_pool*). Every dimensionality runs the same 3-D kernel with size-1 leading dims.
 
-import { batched, checkBoolean, checkDtype, checkOptions, tuple, unbatched } from "../args";
+import { batched, checkBoolean, checkDtype, checkOptions, checkWindowSpan, tuple, unbatched } from "../args";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { poolOutputSize } from "../shape";
 import { type Tensor, emptyTensor } from "../tensor";
@@ -95,6 +95,7 @@ export function parseWindowShape(layer: string, n: Spatial, kernelSize: unknown,
 function parseWindow(layer: string, n: Spatial, kernelSize: unknown, o: Record<string, unknown>): Window {
   const { kernel, stride, padding } = parseWindowShape(layer, n, kernelSize, o);
   const dilation = tuple(layer, "dilation", o.dilation ?? 1, n, 1);
+  checkWindowSpan(layer, kernel, dilation);
   const half = kernel.map((k) => Math.floor(k / 2));
   if (padding.some((p, i) => p > half[i])) {
     throw rangeError(layer, `expected padding at most half the kernel size (kernelSize ${shapeStr(kernel)} allows up to ${shapeStr(half)}), got ${shapeStr(padding)}`);

@@ -69,9 +69,12 @@ describe("allocation limits", () => {
     expect(memory().bytes).toBe(before.bytes);
   });
 
-  it("empty tensors with huge other dimensions are fine: they hold nothing", () => {
-    const t = zeros([0, 2 ** 40]);
-    expect(t.shape).toEqual([0, 2 ** 40]);
+  it("no dimension may exceed the element limit, even in an empty tensor (kernels index with 32-bit integers)", () => {
+    const before = memory();
+    expect(() => zeros([0, 2 ** 40])).toThrow(RangeError);
+    expect(() => zeros([0, 2 ** 40])).toThrow(/zeros: cannot make a float32 tensor of shape \[0,1099511627776\]: a dimension of 1099511627776 is more than/);
+    expect(memory()).toEqual(before);
+    const t = zeros([0, 2 ** 20]);
     expect(t.numel).toBe(0);
     t.dispose();
   });

@@ -130,13 +130,6 @@ function convFEntry(nd: Nd): OpInfo {
       }),
     errors: () => errs,
     withOptions: (t, o) => fn(t[0], t[1], t[2], o),
-    knownIssues:
-      nd === 2
-        ? {
-            "outlier/groups 2, padding 1": "Winograd 3x3 stride-1 path (groups 2, 4 input channels): one input of 1e4..1e8 moves outputs outside its receptive field (1e8 -> 13.4 where direct conv gives -0.93)",
-            "extreme/groups 2, padding 1 huge": "Winograd 3x3 stride-1 path: inputs of +-1e30 give outputs of ~7.6e22 where the direct convolution gives 0.56",
-          }
-        : undefined,
     extremeNote: "only the input is perturbed (a 1e30 weight times a 1e30 input overflows float32 in PyTorch too); the reference is the direct float64 definition; the tolerance grows with the sum of |terms| (an Inf or NaN anywhere in a window must give the same non-finite output as the direct algorithm)",
   };
 }
