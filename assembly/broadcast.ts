@@ -44,13 +44,23 @@ import { abs4, exp4, logPositive4 } from "./vmath";
   @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 { return f32x4.neg(x); }
 }
 @final @unmanaged class Exp {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 { return exp4(x); }
+  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 { return expFull4(x); }
 }
 @final @unmanaged class Log {
   @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 { return log4(x); }
 }
 @final @unmanaged class Sqrt {
   @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 { return f32x4.sqrt(x); }
+}
+
+/**
+ * e^x up to the largest float (x <= 88.72): exp4 gives +Infinity above 88.376, so larger
+ * arguments are computed as 2 e^(x - ln 2) (relative error about 4e-6 there).
+ */
+@inline export function expFull4(x: v128): v128 {
+  const big = f32x4.gt(x, f32x4.splat(88.0));
+  const r = exp4(v128.bitselect(f32x4.sub(x, f32x4.splat(0.6931471805599453)), x, big));
+  return v128.bitselect(f32x4.add(r, r), r, big);
 }
 
 const SMALLEST_NORMAL: f32 = 1.17549435e-38;
@@ -83,7 +93,7 @@ const LN_TWO_24: f32 = 16.635532333438686;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1.0);
   const ax = abs4(x);
-  let r = exp4(f32x4.mul(y, log4(ax)));
+  let r = expFull4(f32x4.mul(y, log4(ax)));
   const yInt = f32x4.eq(f32x4.nearest(y), y);
   const half = f32x4.mul(y, f32x4.splat(0.5));
   const yOdd = v128.and(yInt, f32x4.ne(f32x4.nearest(half), half));
