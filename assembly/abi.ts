@@ -147,3 +147,64 @@ export const WINOGRAD_NONE: i32 = CONV_GEMM;
 export const CONV_POINTWISE: i32 = 8;
 /** One input channel per group: the direct kernel of depthwise.ts. */
 export const CONV_DEPTHWISE: i32 = 9;
+// ---- tensor arithmetic, reductions, topk (broadcast.ts, reduce.ts, topk.ts) ----
+
+/** Most dimensions an elementwise, reduction or topk kernel walks after merging contiguous ones. */
+export const MAX_WALK_DIMS: i32 = 8;
+
+/** Elementwise operation codes: binary ones read x and y, unary ones only x. */
+export const OP_ADD: i32 = 0;
+export const OP_SUB: i32 = 1;
+export const OP_MUL: i32 = 2;
+export const OP_DIV: i32 = 3;
+export const OP_POW: i32 = 4;
+/** x + alpha * y (add and sub with alpha; sub passes -alpha). */
+export const OP_ADD_SCALED: i32 = 5;
+export const OP_NEG: i32 = 6;
+export const OP_EXP: i32 = 7;
+export const OP_LOG: i32 = 8;
+export const OP_SQRT: i32 = 9;
+
+/** Reduction codes (reduce_f32). */
+export const REDUCE_SUM: i32 = 0;
+export const REDUCE_MEAN: i32 = 1;
+export const REDUCE_MAX: i32 = 2;
+
+/**
+ * out[i] = op(x[...], y[...]) over a contiguous output of `ndim` dimensions, each operand
+ * walked with its own element strides (0 for a broadcast dimension). A null operand
+ * pointer reads xScalar / yScalar instead (a number operand).
+ */
+@unmanaged export class ElementwiseDesc {
+  op: i32; ndim: i32;
+  alpha: f32; xScalar: f32; yScalar: f32;
+  /** @array sizes i32 MAX_WALK_DIMS */
+  /** @array xStrides i32 MAX_WALK_DIMS */
+  /** @array yStrides i32 MAX_WALK_DIMS */
+
+  @inline size(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>d << 2)); }
+  @inline xStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>(MAX_WALK_DIMS + d) << 2)); }
+  @inline yStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>(2 * MAX_WALK_DIMS + d) << 2)); }
+}
+
+/**
+ * A reduction (reduce_f32, argmax_i32, topk_f32): `outer` kept dimensions (sizes, input
+ * strides, output strides) and `inner` reduced dimensions (sizes, input strides), all in
+ * elements. topk reduces one dimension of `innerSizes[0]` elements into `k` outputs spaced
+ * `outKStride` apart.
+ */
+@unmanaged export class ReduceDesc {
+  op: i32; outerNdim: i32; innerNdim: i32;
+  k: i32; largest: i32; sorted: i32; outKStride: i32;
+  /** @array outerSizes i32 MAX_WALK_DIMS */
+  /** @array outerStrides i32 MAX_WALK_DIMS */
+  /** @array outStrides i32 MAX_WALK_DIMS */
+  /** @array innerSizes i32 MAX_WALK_DIMS */
+  /** @array innerStrides i32 MAX_WALK_DIMS */
+
+  @inline outerSize(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>d << 2)); }
+  @inline outerStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(MAX_WALK_DIMS + d) << 2)); }
+  @inline outStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(2 * MAX_WALK_DIMS + d) << 2)); }
+  @inline innerSize(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(3 * MAX_WALK_DIMS + d) << 2)); }
+  @inline innerStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(4 * MAX_WALK_DIMS + d) << 2)); }
+}

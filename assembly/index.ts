@@ -16,3 +16,8 @@ export { conv_f32, convScratchBytes } from "./conv";
 export { convMethodOf, convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";
 export { convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32 } from "./conv_transpose";
 export { bilinear_f32, bilinearScratchBytes } from "./bilinear";
+// Tensor arithmetic, reductions, topk and embedding.
+export { elementwise_f32, unary_f32, elementwiseStrided_f32 } from "./broadcast";
+export { reduce_f32, argmax_i32 } from "./reduce";
+export { topk_f32 } from "./topk";
+export { embeddingCheck_i32, embedding_f32 } from "./embedding";

@@ -29,6 +29,9 @@ const SPECS = [
   { shape: "O", id: "O-sigmoid", op: "unary", fn: "sigmoid", label: "sigmoid, 1M elements", x: [1024, 1024] },
   { shape: "O", id: "O-gelu", op: "unary", fn: "gelu", label: "gelu, 1M elements", x: [1024, 1024] },
   { shape: "P", op: "maxUnpool", label: "maxUnpool2d k3 s2 p1 (J's output)", x: [1, 64, 112, 112], k: 3, stride: 2, pad: 1 },
+  // Tensor arithmetic: a bias-style broadcast add and a same-shape add (memory bound).
+  { shape: "T", op: "add", label: "add [1,64,112,112] + [1,64,1,1] (broadcast)", x: [1, 64, 112, 112], y: [1, 64, 1, 1] },
+  { shape: "U", op: "add", label: "add [1,64,112,112] + [1,64,112,112]", x: [1, 64, 112, 112], y: [1, 64, 112, 112] },
 ];
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
@@ -73,6 +76,9 @@ function work(c) {
       const pooled = [n, ch, ...sp.map((s) => convOut(s, c.k, c.stride, c.pad))];
       return { outShape: c.x, pooledShape: pooled, bytes: 8 * prod(pooled) + 4 * prod(c.x) };
     }
+    case "add":
+      // Both inputs read once, the output written once.
+      return { outShape: c.x, bytes: 4 * (2 * prod(c.x) + prod(c.y)) };
     default:
       throw new Error(`unknown op ${c.op}`);
   }
@@ -145,6 +151,8 @@ export function makeData(c) {
       const { values, indices } = maxPoolReference(x, c.x, c.k, c.stride, c.pad);
       return { x, pooled: values, indices };
     }
+    case "add":
+      return { x, y: uniform(next, prod(c.y), 1) };
     default:
       return { x };
   }

@@ -14,3 +14,7 @@ export * as image from "./image";
 export type { ImageLike, ImageDataLike, ToTensorOptions, ToImageDataOptions } from "./image";
 export { loadSafetensors, saveSafetensors, type SaveSafetensorsOptions } from "./safetensors";
 export { NotReadyError } from "./errors";
+export { add, sub, mul, div, pow, neg, exp, log, sqrt, type AlphaOptions } from "./arithmetic";
+export { matmul } from "./matmul";
+export { cat, stack } from "./join";
+export { sum, mean, amax, argmax, topk, type ReduceOptions, type ArgmaxOptions, type TopkOptions } from "./reduce";

@@ -5,7 +5,10 @@
 // functions call `contiguous()` on their inputs, which copies only strided views.
 
 import { checkDtype, checkTensor, normalizeDim } from "./args";
-import { binary } from "./arithmetic";
+import { type AlphaOptions, UNARY, addOp, divOp, mulOp, powOp, subOp, unaryOp } from "./arithmetic";
+import { REDUCE_MAX, REDUCE_MEAN, REDUCE_SUM } from "../build/abi.js";
+import { matmulOp } from "./matmul";
+import { type ArgmaxOptions, type ReduceOptions, type TopkOptions, argmaxOp, reduceOp, topkOp } from "./reduce";
 import { copyView, writeValues } from "./copy";
 import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
@@ -392,16 +395,77 @@ export class Tensor {
     return this.#storage !== null && this.#storage === other.#storage;
   }
 
-  // ---- elementwise arithmetic ----
+  // ---- arithmetic, matmul and reductions (bodies in arithmetic.ts, matmul.ts, reduce.ts) ----
 
-  /** this + other (a tensor of the same shape, or a number). */
-  add(other: Tensor | number): Tensor {
-    return binary("Tensor.add", this, other, (k, o, a, b, n) => k.add_f32(o, a, b, n), (k, o, a, n, s) => k.addScalar_f32(o, a, n, s));
+  /** this + alpha * other, broadcasting; other a tensor or a number. */
+  add(other: Tensor | number, options?: AlphaOptions): Tensor {
+    return addOp("Tensor.add", this, other, options);
   }
 
-  /** this * other (a tensor of the same shape, or a number). */
+  /** this - alpha * other, broadcasting. */
+  sub(other: Tensor | number, options?: AlphaOptions): Tensor {
+    return subOp("Tensor.sub", this, other, options);
+  }
+
+  /** this * other, broadcasting. */
   mul(other: Tensor | number): Tensor {
-    return binary("Tensor.mul", this, other, (k, o, a, b, n) => k.mul_f32(o, a, b, n), (k, o, a, n, s) => k.mulScalar_f32(o, a, n, s));
+    return mulOp("Tensor.mul", this, other);
+  }
+
+  /** this / other, broadcasting. */
+  div(other: Tensor | number): Tensor {
+    return divOp("Tensor.div", this, other);
+  }
+
+  /** this ^ exponent, broadcasting. */
+  pow(exponent: Tensor | number): Tensor {
+    return powOp("Tensor.pow", this, exponent);
+  }
+
+  neg(): Tensor {
+    return unaryOp("Tensor.neg", UNARY.neg, this);
+  }
+
+  exp(): Tensor {
+    return unaryOp("Tensor.exp", UNARY.exp, this);
+  }
+
+  log(): Tensor {
+    return unaryOp("Tensor.log", UNARY.log, this);
+  }
+
+  sqrt(): Tensor {
+    return unaryOp("Tensor.sqrt", UNARY.sqrt, this);
+  }
+
+  /** Matrix product with torch.matmul's rules. */
+  matmul(other: Tensor): Tensor {
+    return matmulOp("Tensor.matmul", this, other);
+  }
+
+  /** Sum over `dim` (all dimensions by default). */
+  sum(options?: ReduceOptions): Tensor {
+    return reduceOp("Tensor.sum", REDUCE_SUM, this, options);
+  }
+
+  /** Mean over `dim` (all dimensions by default). */
+  mean(options?: ReduceOptions): Tensor {
+    return reduceOp("Tensor.mean", REDUCE_MEAN, this, options);
+  }
+
+  /** Maximum over `dim` (all dimensions by default). */
+  amax(options?: ReduceOptions): Tensor {
+    return reduceOp("Tensor.amax", REDUCE_MAX, this, options);
+  }
+
+  /** Index (int32) of the first maximum along `dim`, or into the flattened tensor. */
+  argmax(options?: ArgmaxOptions): Tensor {
+    return argmaxOp("Tensor.argmax", this, options);
+  }
+
+  /** `[values, indices]` of the k largest (or smallest) elements along `dim` (default -1). */
+  topk(k: number, options?: TopkOptions): [Tensor, Tensor] {
+    return topkOp("Tensor.topk", this, k, options);
   }
 }
 

@@ -153,9 +153,10 @@ describe("elementwise add and mul", () => {
     });
   });
 
-  it("rejects shape and dtype mismatches", () => {
+  it("broadcasts as PyTorch does, and rejects shapes that do not broadcast and int32", () => {
     tidy(() => {
-      expect(() => zeros(2, 3).add(zeros(3, 2))).toThrow(/Tensor.add: expected other with shape \[2,3\].*got \[3,2\]/);
+      expect(zeros(2, 3).add(tensor([[1], [2]])).toNested()).toEqual([[1, 1, 1], [2, 2, 2]]);
+      expect(() => zeros(2, 3).add(zeros(3, 2))).toThrow(/Tensor.add: expected input and other to broadcast.*\[2,3\] and \[3,2\]/);
       expect(() => zeros(2).mul(tensor(new Int32Array([1, 2])))).toThrow(TypeError);
     });
   });

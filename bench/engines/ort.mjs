@@ -74,6 +74,8 @@ function model(c, d) {
       const op = { relu: "Relu", sigmoid: "Sigmoid", gelu: "Gelu" }[c.fn];
       return { nodes: [{ op, inputs: ["x"], outputs: ["y"] }], inputs: [f32("x", c.x)], outputs: [f32("y", c.x)] };
     }
+    case "add":
+      return { nodes: [{ op: "Add", inputs: ["x", "b"], outputs: ["y"] }], inputs: [f32("x", c.x), f32("b", c.y)], outputs: [f32("y", c.x)] };
     case "maxUnpool":
       return {
         nodes: [{ op: "MaxUnpool", inputs: ["x", "i", "shape"], outputs: ["y"], attrs: spatial(c.k, c.stride, c.pad) }],
@@ -98,6 +100,8 @@ function feeds(c, d) {
       for (let k = 0; k < global.length; k++) global[k] = BigInt(Math.floor(k / (ph * pw)) * oh * ow + d.indices[k]);
       return { x: t(d.pooled, c.pooledShape), i: new ort.Tensor("int64", global, c.pooledShape) };
     }
+    case "add":
+      return { x: t(d.x, c.x), b: t(d.y, c.y) };
     default:
       return { x: t(d.x, c.x) };
   }

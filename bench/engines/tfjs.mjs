@@ -125,6 +125,13 @@ export async function prepare(c, d) {
     }
     case "maxUnpool":
       return { na: "no MaxUnpool op" };
+    case "add": {
+      const x = keep(tf.tensor(d.x, c.x));
+      const y = keep(tf.tensor(d.y, c.y));
+      run = () => tf.add(x, y);
+      outLast = false;
+      break;
+    }
     default:
       return { na: "no equivalent op" };
   }

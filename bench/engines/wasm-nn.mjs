@@ -47,6 +47,7 @@ function needed(c) {
 }
 
 export async function prepare(c, d) {
+  if (c.op === "add" && typeof W.add !== "function") return { missing: "add not exported" };
   const missing = needed(c).filter((n) => !fn(n));
   if (missing.length) return { missing: `F.${missing.join(", F.")} not exported` };
 
@@ -144,6 +145,13 @@ function build(c, d, keep) {
       const idx = keep(tensor(d.indices, c.pooledShape, { dtype: "int32" }));
       const opts = { stride: c.stride, padding: c.pad, outputSize: c.x.slice(2) };
       run = () => F.maxUnpool2d(x, idx, c.k, opts);
+      break;
+    }
+    case "add": {
+      const x = keep(tensor(d.x, c.x));
+      const y = keep(tensor(d.y, c.y));
+      run = () => W.add(x, y);
+      note = "add(x, y)";
       break;
     }
     default:

@@ -23,10 +23,11 @@ import { LINEAR } from "./linear";
 import { MISC } from "./misc";
 import { POOL } from "./pool";
 import { TENSOR } from "./tensor";
+import { ARITH } from "./arith";
 import type { OpInfo } from "./core";
 import { rngFor } from "./runner";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...ARITH];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {

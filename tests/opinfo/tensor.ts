@@ -182,23 +182,6 @@ const METHODS: MethodSpec[] = [
     ],
     errors: [{ label: "string value", inputs: [ones234()], call: (t) => t[0].fill_("1" as unknown as number), error: TypeError, message: "value" }],
   },
-  ...(["add", "mul"] as const).map((op) => ({
-    m: op,
-    variants: ["noncontig", "batch0", "extreme", "outlier"] as OpInfo["variants"],
-    samples: (r: Rng): Sample[] => {
-      const f = op === "add" ? (a: number, b: number) => a + b : (a: number, b: number) => a * b;
-      return [
-        { label: "tensor", inputs: [x234(r), x234(r)], call: (t) => t[0][op](t[1]), ref: (h) => ({ data: h[0].data.map((v, i) => f(v, h[1].data[i])), shape: h[0].shape }) },
-        { label: "number", inputs: [x234(r)], call: (t) => t[0][op](1.5), ref: (h) => ({ data: h[0].data.map((v) => f(v, 1.5)), shape: h[0].shape }) },
-        { label: "batch 0", variant: "batch0", inputs: [randHost(r, [0, 2]), randHost(r, [0, 2])], call: (t) => t[0][op](t[1]), ref: (h) => ({ data: new Float64Array(0), shape: [0, 2] }) },
-      ];
-    },
-    errors: [
-      { label: "shape mismatch", inputs: [ones234(), host([1, 2], [2])], call: (t: Tensor[]) => t[0][op](t[1]), error: RangeError, message: "shape" },
-      { label: "int32 self", inputs: [host([1, 2], [2], "int32")], call: (t: Tensor[]) => t[0][op](1), error: TypeError, message: "dtype" },
-      { label: "string other", inputs: [ones234()], call: (t: Tensor[]) => t[0][op]("1" as unknown as number), error: TypeError, message: "other" },
-    ] as ErrorCase[],
-  })),
   {
     m: "toArray",
     samples: (r) => [{ label: "view", inputs: [x234(r)], call: (t) => t[0].toArray(), check: (out, h) => expectArray(out as Float32Array, h[0].data) }],
