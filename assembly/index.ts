@@ -16,3 +16,6 @@ export { conv_f32, convScratchBytes } from "./conv";
 export { convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";
 export { convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32 } from "./conv_transpose";
 export { bilinear_f32, bilinearScratchBytes } from "./bilinear";
+// Resampling and padding.
+export { interpolate_f32, interpolateScratchBytes } from "./interpolate";
+export { pad_f32 } from "./conv_pad";
