@@ -29,6 +29,8 @@ const SPECS = [
   { shape: "O", id: "O-sigmoid", op: "unary", fn: "sigmoid", label: "sigmoid, 1M elements", x: [1024, 1024] },
   { shape: "O", id: "O-gelu", op: "unary", fn: "gelu", label: "gelu, 1M elements", x: [1024, 1024] },
   { shape: "P", op: "maxUnpool", label: "maxUnpool2d k3 s2 p1 (J's output)", x: [1, 64, 112, 112], k: 3, stride: 2, pad: 1 },
+  // Resampling: bilinear upsampling by 2, alignCorners false (half-pixel centres).
+  { shape: "S", op: "interpolate", label: "bilinear upsample x2", x: [1, 64, 112, 112], scale: 2, mode: "bilinear" },
 ];
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
@@ -72,6 +74,11 @@ function work(c) {
       // Input: J's output and its int32 indices; output: the zero-filled unpooled plane.
       const pooled = [n, ch, ...sp.map((s) => convOut(s, c.k, c.stride, c.pad))];
       return { outShape: c.x, pooledShape: pooled, bytes: 8 * prod(pooled) + 4 * prod(c.x) };
+    }
+    case "interpolate": {
+      // Input read once, output written once.
+      const outShape = [n, ch, ...sp.map((s) => Math.floor(s * c.scale))];
+      return { outShape, bytes: 4 * prod(c.x) + 4 * prod(outShape) };
     }
     default:
       throw new Error(`unknown op ${c.op}`);

@@ -42,6 +42,8 @@ function needed(c) {
       return [c.fn];
     case "maxUnpool":
       return ["maxUnpool2d"];
+    case "interpolate":
+      return ["interpolate"];
   }
   return [];
 }
@@ -144,6 +146,12 @@ function build(c, d, keep) {
       const idx = keep(tensor(d.indices, c.pooledShape, { dtype: "int32" }));
       const opts = { stride: c.stride, padding: c.pad, outputSize: c.x.slice(2) };
       run = () => F.maxUnpool2d(x, idx, c.k, opts);
+      break;
+    }
+    case "interpolate": {
+      const x = keep(tensor(d.x, c.x));
+      const opts = { scaleFactor: c.scale, mode: c.mode };
+      run = () => F.interpolate(x, opts);
       break;
     }
     default:
