@@ -22,11 +22,12 @@ import { CONV } from "./conv";
 import { LINEAR } from "./linear";
 import { MISC } from "./misc";
 import { POOL } from "./pool";
+import { RESAMPLE } from "./resample";
 import { TENSOR } from "./tensor";
 import type { OpInfo } from "./core";
 import { rngFor } from "./runner";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...RESAMPLE];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
