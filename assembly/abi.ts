@@ -157,6 +157,13 @@ export const PAD_CONSTANT: i32 = PAD_ZEROS;
   mode: i32;
   alignCorners: i32;
   dims: i32;
+  /**
+   * INTERP_NEAREST: 1 takes the index shortcuts of PyTorch's channels-last kernel (an
+   * axis of unchanged size copies, one of doubled size halves the index, whatever the
+   * scale factor), which PyTorch runs for 4-D and 5-D inputs laid out channels-last
+   * (every input with one channel, or one spatial element, counts as such).
+   */
+  shortcuts: i32;
 }
 
 /**

@@ -2,7 +2,10 @@
 // every output position, computed as PyTorch 1.13 computes them (aten/src/ATen/native/
 // UpSample.h): nearest in float32 (PyTorch's nearest kernels use float whatever the
 // dtype), linear and cubic in f64 (its double kernels, which the fixtures use). Also the
-// swizzle masks of interpolate.ts's SIMD row path, and the row cache.
+// swizzle masks of interpolate.ts's SIMD row path, and the row cache. The half-pixel
+// source index scale * (i + 0.5) - 0.5 is rounded once (fma64), as PyTorch's build, which
+// contracts it into a fused multiply-add, rounds it: whether a source index is exactly an
+// integer decides whether a NaN or Inf neighbour with weight 0 reaches the output.
 //
 // Scratch layout (each part 16-byte aligned): the Tables header; per axis tap-major
 // index and weight tables (tap k of output i at k * outP + i, outP = out rounded up to 4);
@@ -71,9 +74,10 @@ export function layoutTables(scratch: usize, d: InterpolateDesc): Tables {
 
 export function fillTables(t: Tables, d: InterpolateDesc, scaleD: f64, scaleH: f64, scaleW: f64): void {
   const align = d.alignCorners != 0;
-  axis(t.idxW, t.wW, t.outWp, d.inW, d.outW, scaleW, d.mode, align, t.tapsW, true);
-  axis(t.idxH, t.wH, t.outHp, d.inH, d.outH, scaleH, d.mode, align, t.tapsH, d.dims >= 2);
-  axis(t.idxD, t.wD, t.outDp, d.inD, d.outD, scaleD, d.mode, align, t.tapsD, d.dims >= 3);
+  const cut = d.shortcuts != 0;
+  axis(t.idxW, t.wW, t.outWp, d.inW, d.outW, scaleW, d.mode, align, t.tapsW, true, cut);
+  axis(t.idxH, t.wH, t.outHp, d.inH, d.outH, scaleH, d.mode, align, t.tapsH, d.dims >= 2, cut);
+  axis(t.idxD, t.wD, t.outDp, d.inD, d.outD, scaleD, d.mode, align, t.tapsD, d.dims >= 3, cut);
   swizzleMasks(t, d.inW);
 }
 
@@ -107,20 +111,35 @@ export function fillTables(t: Tables, d: InterpolateDesc, scaleD: f64, scaleH: f
   store<f32>(w + q, <f32>weight);
 }
 
-function axis(idx: usize, w: usize, pad: i32, inN: i32, outN: i32, scale: f64, mode: i32, align: bool, taps: i32, real: bool): void {
+/** a * b + c rounded once: Dekker's exact product and Knuth's two-sum, then one rounding. */
+export function fma64(a: f64, b: f64, c: f64): f64 {
+  const p = a * b;
+  const SPLIT: f64 = 134217729; // 2^27 + 1
+  let t = SPLIT * a;
+  const ahi = t - (t - a), alo = a - ahi;
+  t = SPLIT * b;
+  const bhi = t - (t - b), blo = b - bhi;
+  const e = ((ahi * bhi - p) + ahi * blo + alo * bhi) + alo * blo;
+  const s = p + c;
+  const v = s - p;
+  return s + (((p - (s - v)) + (c - v)) + e);
+}
+
+function axis(idx: usize, w: usize, pad: i32, inN: i32, outN: i32, scale: f64, mode: i32, align: bool, taps: i32, real: bool, cut: bool): void {
   if (!real) {
     for (let i = 0; i < outN; i++) put(idx, w, pad, 0, i, 0, 1);
     return;
   }
   if (mode == INTERP_NEAREST || mode == INTERP_NEAREST_EXACT) {
-    // nearest_idx / nearest_exact_idx: a float scale, floorf of a float (nearest) or of a
-    // double rounded to float (nearest-exact, whose + 0.5 is a double).
+    // nearest_neighbor(_exact)_compute_source_index: a float scale, floorf of a float
+    // (nearest) or of a double rounded to float (nearest-exact, whose + 0.5 is a double);
+    // nearest_idx's shortcuts only where PyTorch runs its channels-last kernel.
     const s = <f32>scalesValue(scale, inN, outN);
     for (let i = 0; i < outN; i++) {
       let src: i32;
       if (mode == INTERP_NEAREST) {
-        if (outN == inN) src = i;
-        else if (outN == 2 * inN) src = i >> 1;
+        if (cut && outN == inN) src = i;
+        else if (cut && outN == 2 * inN) src = i >> 1;
         else src = <i32>Mathf.floor(<f32>i * s);
       } else {
         src = <i32>Mathf.floor(<f32>((<f64>i + 0.5) * <f64>s));
@@ -139,7 +158,7 @@ function axis(idx: usize, w: usize, pad: i32, inN: i32, outN: i32, scale: f64, m
         put(idx, w, pad, 1, i, i, 0);
         continue;
       }
-      let real = align ? ratio * <f64>i : ratio * (<f64>i + 0.5) - 0.5;
+      let real = align ? ratio * <f64>i : fma64(ratio, <f64>i + 0.5, -0.5);
       if (real < 0) real = 0;
       const i0 = min(<i32>real, inN - 1);
       const i1 = i0 + (i0 < inN - 1 ? 1 : 0);
@@ -151,7 +170,7 @@ function axis(idx: usize, w: usize, pad: i32, inN: i32, outN: i32, scale: f64, m
   }
   for (let i = 0; i < outN; i++) {
     // HelperInterpCubic: an unclamped source index, floorf, four clamped taps.
-    const real = align ? ratio * <f64>i : ratio * (<f64>i + 0.5) - 0.5;
+    const real = align ? ratio * <f64>i : fma64(ratio, <f64>i + 0.5, -0.5);
     const i0 = <i32>Mathf.floor(<f32>real);
     const tt = real - <f64>i0;
     put(idx, w, pad, 0, i, clampIndex(i0 - 1, inN), cc2(tt + 1.0));

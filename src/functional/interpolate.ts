@@ -128,6 +128,7 @@ export function interpolateForward(layer: string, input: unknown, p: Interpolate
         const desc = descriptor(INTERPOLATE_DESC, {
           planes: batch * channels, inD: in3[0], inH: in3[1], inW: in3[2], outD: out3[0], outH: out3[1], outW: out3[2],
           mode: KERNEL_MODE[p.mode as Exclude<InterpolateMode, "area">], alignCorners: p.alignCorners ? 1 : 0, dims,
+          shortcuts: p.mode === "nearest" && channelsLast(input) ? 1 : 0,
         });
         const scratch = reserveScratch(layer, wasm().interpolateScratchBytes(desc));
         wasm().interpolate_f32(result.dataPtr, x!.dataPtr, scratch, kernelScales[0], kernelScales[1], kernelScales[2], desc);
@@ -138,6 +139,23 @@ export function interpolateForward(layer: string, input: unknown, p: Interpolate
     throw e;
   }
   return result;
+}
+
+/**
+ * PyTorch's is_contiguous(ChannelsLast / ChannelsLast3d) of the caller's tensor: its
+ * nearest kernel takes another path (with index shortcuts) for such inputs. Size-1
+ * dimensions do not count, so any 4-D or 5-D input with one channel qualifies.
+ */
+function channelsLast(x: Tensor): boolean {
+  if (x.ndim < 4) return false;
+  const order = x.ndim === 4 ? [1, 3, 2, 0] : [1, 4, 3, 2, 0];
+  let expected = 1;
+  for (const d of order) {
+    if (x.shape[d] === 1) continue;
+    if (x.strides[d] !== expected) return false;
+    expected *= x.shape[d];
+  }
+  return true;
 }
 
 function pad3(values: readonly number[], fill: number): number[] {

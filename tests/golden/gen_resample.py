@@ -41,6 +41,12 @@ INTERPOLATE = [
     ([1, 2, 5, 6], {"scale_factor": [1.5, 2.2], "mode": "nearest"}, "normal"),
     ([1, 2, 5, 6], {"scale_factor": [1.5, 2.2], "mode": "nearest", "recompute_scale_factor": True}, "normal"),
     ([1, 2, 5, 5], {"scale_factor": 2.1, "mode": "nearest"}, "normal"),
+    # One channel: PyTorch runs its channels-last nearest kernel, whose index shortcuts
+    # (same size copies, double size halves) ignore the scale factor; 3-D inputs never do.
+    ([1, 1, 5, 5], {"scale_factor": 2.1, "mode": "nearest"}, "normal"),
+    ([2, 1, 6, 4], {"scale_factor": [1.05, 2.2], "mode": "nearest"}, "normal"),
+    ([1, 1, 6], {"scale_factor": 1.05, "mode": "nearest"}, "normal"),
+    ([1, 1, 3, 5, 4], {"scale_factor": [2.1, 1.1, 1.9], "mode": "nearest"}, "normal"),
     ([1, 2, 3, 4, 5], {"size": [5, 3, 8], "mode": "nearest"}, "normal"),
     ([1, 1, 2, 3, 4], {"scale_factor": 2, "mode": "nearest"}, "special"),
     # nearest-exact

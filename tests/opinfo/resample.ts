@@ -12,14 +12,33 @@ const f = Math.fround;
 
 export type Mode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear" | "area";
 
-/** Source indices and weights of each output position along one axis. */
-export function axisTaps(inN: number, outN: number, mode: Mode, align: boolean, scale: number): { idx: number[]; w: number[] }[] {
+/** a * b + c rounded once (PyTorch's build contracts the half-pixel index into an FMA). */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  const split = (v: number) => {
+    const t = 134217729 * v;
+    const hi = t - (t - v);
+    return [hi, v - hi];
+  };
+  const [ahi, alo] = split(a);
+  const [bhi, blo] = split(b);
+  const e = ahi * bhi - p + ahi * blo + alo * bhi + alo * blo;
+  const s = p + c;
+  const v = s - p;
+  return s + (p - (s - v) + (c - v) + e);
+}
+
+/**
+ * Source indices and weights of each output position along one axis. `shortcuts`: the
+ * nearest index shortcuts of PyTorch's channels-last kernel (4-D/5-D inputs with one channel).
+ */
+export function axisTaps(inN: number, outN: number, mode: Mode, align: boolean, scale: number, shortcuts = false): { idx: number[]; w: number[] }[] {
   const taps: { idx: number[]; w: number[] }[] = [];
   if (mode === "nearest" || mode === "nearest-exact") {
     const s = f(scale > 0 ? 1 / scale : inN / outN);
     for (let i = 0; i < outN; i++) {
       let src: number;
-      if (mode === "nearest") src = outN === inN ? i : outN === 2 * inN ? i >> 1 : Math.floor(f(i * s));
+      if (mode === "nearest") src = shortcuts && outN === inN ? i : shortcuts && outN === 2 * inN ? i >> 1 : Math.floor(f(i * s));
       else src = Math.floor(f((i + 0.5) * s));
       taps.push({ idx: [Math.min(src, inN - 1)], w: [1] });
     }
@@ -28,7 +47,7 @@ export function axisTaps(inN: number, outN: number, mode: Mode, align: boolean, 
   const ratio = align ? (outN > 1 ? (inN - 1) / (outN - 1) : 0) : scale > 0 ? 1 / scale : inN / outN;
   for (let i = 0; i < outN; i++) {
     if (mode === "bicubic") {
-      const real = align ? ratio * i : ratio * (i + 0.5) - 0.5;
+      const real = align ? ratio * i : fma(ratio, i + 0.5, -0.5);
       const i0 = Math.floor(f(real));
       const t = real - i0;
       const A = -0.75;
@@ -39,7 +58,7 @@ export function axisTaps(inN: number, outN: number, mode: Mode, align: boolean, 
     } else if (outN === inN) {
       taps.push({ idx: [i, i], w: [1, 0] });
     } else {
-      const real = Math.max(align ? ratio * i : ratio * (i + 0.5) - 0.5, 0);
+      const real = Math.max(align ? ratio * i : fma(ratio, i + 0.5, -0.5), 0);
       const i0 = Math.trunc(real);
       const l1 = real - i0;
       taps.push({ idx: [i0, i0 + (i0 < inN - 1 ? 1 : 0)], w: [1 - l1, l1] });
@@ -79,7 +98,7 @@ export function interpolateRef(x: Host, outSp: number[], mode: Mode, align: bool
     }
     return { data, shape: [n, c, ...outSp], magnitude: mag };
   }
-  const taps = sp.map((s, a) => axisTaps(s, outSp[a], mode, align, scales[a] ?? 0));
+  const taps = sp.map((s, a) => axisTaps(s, outSp[a], mode, align, scales[a] ?? 0, dims >= 2 && (c === 1 || numel(sp) === 1)));
   // Nested like PyTorch: the first spatial axis outermost.
   const evalAt = (p: number, oi: number[], a: number, base: number[]): [number, number] => {
     if (a === dims) {
