@@ -69,6 +69,7 @@ export function padForward(layer: string, input: unknown, p: PadParams): Tensor 
   const before = Array.from({ length: k }, (_, i) => p.pad[2 * i]);
   const after = Array.from({ length: k }, (_, i) => p.pad[2 * i + 1]);
   if (p.mode !== "constant") checkModeShape(layer, shape, before, after, p.mode);
+  if (p.mode === "circular" && p.pad.some((v) => v < 0)) return circularCropped(layer, input, before, after, p);
   const outShape = shape.slice();
   for (let i = 0; i < k; i++) outShape[shape.length - 1 - i] += before[i] + after[i];
   if (outShape.some((s) => s < 0)) {
@@ -108,6 +109,36 @@ function checkModeShape(layer: string, shape: readonly number[], before: number[
     if (mode !== "circular" && size + before[i] + after[i] < 1) {
       throw rangeError(layer, `padding ${pair} leaves no element of dimension ${dim} of size ${size}`);
     }
+  }
+}
+
+/**
+ * Circular padding with negative amounts: PyTorch crops first and wraps the cropped
+ * block (reflect and replicate map indices of the whole input instead), so the crop is a
+ * view here and the padding runs on it. A wrap past the cropped size is refused: PyTorch
+ * checks only the uncropped size and leaves such outputs uninitialised.
+ */
+function circularCropped(layer: string, input: Tensor, before: number[], after: number[], p: PadParams): Tensor {
+  let view = input;
+  const views: Tensor[] = [];
+  try {
+    before.forEach((b, i) => {
+      const dim = input.ndim - 1 - i;
+      const lo = Math.max(-b, 0);
+      const hi = Math.max(-after[i], 0);
+      const size = view.shape[dim] - lo - hi;
+      const pb = Math.max(b, 0);
+      const pa = Math.max(after[i], 0);
+      if (size < 0 || pb > size || pa > size) {
+        throw rangeError(layer, `circular padding must be at most the size of the dimension it pads after cropping (it would wrap around more than once), got padding (${b}, ${after[i]}) for dimension ${dim} of size ${view.shape[dim]}`);
+      }
+      view = view.narrow(dim, lo, size);
+      views.push(view);
+    });
+    const pad = before.flatMap((b, i) => [Math.max(b, 0), Math.max(after[i], 0)]);
+    return padForward(layer, view, { ...p, pad });
+  } finally {
+    for (const v of views) v.dispose();
   }
 }
 

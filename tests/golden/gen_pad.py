@@ -49,7 +49,9 @@ PAD = [
     ([2, 2, 5], [2, 3], {"mode": "circular"}),
     ([1, 2, 4, 5], [1, 2, 3, 1], {"mode": "circular"}),
     ([1, 1, 3, 3, 4], [1, 0, 1, 2, 2, 1], {"mode": "circular"}),
-    ([1, 2, 4], [4, -1], {"mode": "circular"}),
+    # Negative circular amounts crop first, then the cropped block wraps.
+    ([1, 2, 6], [3, -1], {"mode": "circular"}),
+    ([1, 2, 5, 4], [-1, 3, 2, -2], {"mode": "circular"}),
     ([1, 3, 7, 9], [1, 1, 1, 1], {"mode": "reflect"}),
 ]
 

@@ -143,8 +143,15 @@ function* box(lo: number[], hi: number[]): Generator<number[]> {
 
 // ---------------------------------------------------------------- pad and shuffle references
 
-/** F.pad in float64: each output element's source by the mode's rule, or the value. */
+/**
+ * F.pad in float64: each output element's source by the mode's rule, or the value.
+ * Circular padding crops first (negative amounts) and wraps the cropped block, as PyTorch.
+ */
 export function padRef(x: Host, pad: number[], mode: "constant" | "reflect" | "replicate" | "circular", value: number): Ref {
+  if (mode === "circular" && pad.some((v) => v < 0)) {
+    const cropped = cropRef(x, pad.map((v) => Math.min(v, 0)));
+    return padRef(cropped, pad.map((v) => Math.max(v, 0)), mode, value);
+  }
   const nd = x.shape.length;
   const before = x.shape.map((_, d) => (nd - 1 - d < pad.length / 2 ? pad[2 * (nd - 1 - d)] : 0));
   const after = x.shape.map((_, d) => (nd - 1 - d < pad.length / 2 ? pad[2 * (nd - 1 - d) + 1] : 0));
@@ -166,6 +173,16 @@ export function padRef(x: Host, pad: number[], mode: "constant" | "reflect" | "r
     data[o] = inside ? x.data[flat(si, x.shape)] : f(value);
   }
   return { data, shape: outShape, exact: true };
+}
+
+/** `x` with -pad[2i] / -pad[2i+1] elements dropped from the ends of dimension nd-1-i (pad <= 0). */
+function cropRef(x: Host, pad: number[]): Host {
+  const nd = x.shape.length;
+  const lo = x.shape.map((_, d) => (nd - 1 - d < pad.length / 2 ? -pad[2 * (nd - 1 - d)] : 0));
+  const shape = x.shape.map((s, d) => s - lo[d] - (nd - 1 - d < pad.length / 2 ? -pad[2 * (nd - 1 - d) + 1] : 0));
+  const data = new Float64Array(numel(shape));
+  for (let o = 0; o < data.length; o++) data[o] = x.data[flat(unflat(o, shape).map((v, d) => v + lo[d]), x.shape)];
+  return { data, shape };
 }
 
 /** pixel_shuffle (up true) or pixel_unshuffle in float64: a permutation. */
