@@ -208,3 +208,51 @@ export const REDUCE_MAX: i32 = 2;
   @inline innerSize(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(3 * MAX_WALK_DIMS + d) << 2)); }
   @inline innerStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(4 * MAX_WALK_DIMS + d) << 2)); }
 }
+
+// ---- resampling and padding (interpolate.ts, conv_pad.ts) ----
+
+/** InterpolateDesc.mode: PyTorch's interpolation kernels ("bilinear", "trilinear" are LINEAR over 2 and 3 axes). */
+export const INTERP_NEAREST: i32 = 0;
+export const INTERP_NEAREST_EXACT: i32 = 1;
+export const INTERP_LINEAR: i32 = 2;
+export const INTERP_CUBIC: i32 = 3;
+
+/** PadDesc.mode for F.pad's "constant": PAD_ZEROS with PadDesc.value in place of the zero. */
+export const PAD_CONSTANT: i32 = PAD_ZEROS;
+
+/**
+ * One interpolate call (interpolate_f32): `planes` = N*C planes of inD x inH x inW in,
+ * outD x outH x outW out; `dims` (1..3) is the number of real spatial axes, the others
+ * have size 1. The user's scale factors travel positionally as f64 (0 for none), since
+ * PyTorch maps coordinates with them in double precision.
+ */
+@unmanaged export class InterpolateDesc {
+  planes: i32;
+  inD: i32; inH: i32; inW: i32;
+  outD: i32; outH: i32; outW: i32;
+  /** INTERP_* */
+  mode: i32;
+  alignCorners: i32;
+  dims: i32;
+  /**
+   * INTERP_NEAREST: 1 takes the index shortcuts of PyTorch's channels-last kernel (an
+   * axis of unchanged size copies, one of doubled size halves the index, whatever the
+   * scale factor), which PyTorch runs for 4-D and 5-D inputs laid out channels-last
+   * (every input with one channel, or one spatial element, counts as such).
+   */
+  shortcuts: i32;
+}
+
+/**
+ * One padding call (pad_f32): `planes` planes of inD x inH x inW padded by the before and
+ * after amounts of each axis (negative amounts crop) with PAD_CONSTANT (`value`),
+ * PAD_REFLECT, PAD_REPLICATE or PAD_CIRCULAR.
+ */
+@unmanaged export class PadDesc {
+  planes: i32;
+  inD: i32; inH: i32; inW: i32;
+  padBeforeD: i32; padBeforeH: i32; padBeforeW: i32;
+  padAfterD: i32; padAfterH: i32; padAfterW: i32;
+  mode: i32;
+  value: f32;
+}

@@ -21,3 +21,6 @@ export { elementwise_f32, unary_f32, elementwiseStrided_f32 } from "./broadcast"
 export { reduce_f32, argmax_i32 } from "./reduce";
 export { topk_f32 } from "./topk";
 export { embeddingCheck_i32, embedding_f32 } from "./embedding";
+// Resampling and padding.
+export { interpolate_f32, interpolateScratchBytes } from "./interpolate";
+export { pad_f32 } from "./conv_pad";

@@ -13,6 +13,7 @@ export const FLOAT = 1;
 export const INT64 = 7;
 
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
 
 class Writer {
@@ -74,11 +75,14 @@ class Writer {
   }
 }
 
-// AttributeProto: name 1, i 3, ints 8, type 20.
+// AttributeProto: name 1, i 3, s 4, ints 8, type 20.
 function attribute(w, name, value) {
   w.message(5, (a) => {
     a.string(1, name);
-    if (Array.isArray(value)) {
+    if (typeof value === "string") {
+      a.string(4, value);
+      a.int(20, ATTR_STRING);
+    } else if (Array.isArray(value)) {
       for (const v of value) a.int(8, v);
       a.int(20, ATTR_INTS);
     } else {
@@ -122,7 +126,7 @@ function valueInfo(w, field, { name, type, dims }) {
 
 /**
  * Serialises a graph of nodes to ONNX model bytes.
- * nodes: [{ op, inputs: [names], outputs: [names], attrs: {name: int | int[]} }]
+ * nodes: [{ op, inputs: [names], outputs: [names], attrs: {name: int | int[] | string} }]
  * inputs/outputs: [{ name, type, dims }]; initializers: { name: { type, dims, data } }.
  */
 export function buildModel({ nodes, inputs, outputs, initializers = {}, opset = 20 }) {

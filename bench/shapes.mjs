@@ -32,6 +32,8 @@ const SPECS = [
   // Tensor arithmetic: a bias-style broadcast add and a same-shape add (memory bound).
   { shape: "T", op: "add", label: "add [1,64,112,112] + [1,64,1,1] (broadcast)", x: [1, 64, 112, 112], y: [1, 64, 1, 1] },
   { shape: "U", op: "add", label: "add [1,64,112,112] + [1,64,112,112]", x: [1, 64, 112, 112], y: [1, 64, 112, 112] },
+  // Resampling: bilinear upsampling by 2, alignCorners false (half-pixel centres).
+  { shape: "S", op: "interpolate", label: "bilinear upsample x2", x: [1, 64, 112, 112], scale: 2, mode: "bilinear" },
 ];
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
@@ -79,6 +81,11 @@ function work(c) {
     case "add":
       // Both inputs read once, the output written once.
       return { outShape: c.x, bytes: 4 * (2 * prod(c.x) + prod(c.y)) };
+    case "interpolate": {
+      // Input read once, output written once.
+      const outShape = [n, ch, ...sp.map((s) => Math.floor(s * c.scale))];
+      return { outShape, bytes: 4 * prod(c.x) + 4 * prod(outShape) };
+    }
     default:
       throw new Error(`unknown op ${c.op}`);
   }

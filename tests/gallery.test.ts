@@ -85,10 +85,12 @@ describe("gallery at desktop width (1280 x 800)", () => {
   it("renders every panel with no console errors; the screenshot shows drawn canvases", async () => {
     expect(errors).toEqual([]);
     expect(result.info.simd).toBe(true);
-    expect(Object.keys(result.panels).sort()).toEqual(["activations", "conv", "convTranspose", "pool", "unpool"]);
+    expect(Object.keys(result.panels).sort()).toEqual(["activations", "conv", "convTranspose", "interpolate", "pool", "unpool"]);
     for (const [name, p] of Object.entries(result.panels)) expect(p.error, name).toBeUndefined();
     expect(result.panels.convTranspose.output).toEqual([1, 1, 1025, 1025]);
     expect(result.panels.activations.count).toBeGreaterThanOrEqual(20);
+    expect(result.panels.interpolate.count).toBe(5);
+    expect(result.panels.interpolate.output).toEqual([1, 3, 128, 128]);
     const shot = await page.screenshot({ fullPage: true, path: join(SHOTS, "desktop.png") });
     expect(colours(shot)).toBeGreaterThan(2000);
   });
@@ -99,6 +101,18 @@ describe("gallery at desktop width (1280 x 800)", () => {
     expect(caption).toMatch(/zeros elsewhere .*shown enlarged, min-max scaled/);
     // 1 pixel in 16 holds a maximum (kernel 4): far from the black square it used to be.
     expect(await litShare(page, '[data-panel="unpool"] figure:nth-child(3) canvas')).toBeGreaterThan(1 / 32);
+  });
+
+  it("the interpolation panel draws the crop and every mode, and follows its controls", async () => {
+    const figures = '[data-panel="interpolate"] #interp-modes figure';
+    expect(await page.$$eval(figures, (fs) => fs.length)).toBe(6);
+    for (let i = 1; i <= 6; i++) expect(await litShare(page, `${figures}:nth-child(${i}) canvas`)).toBeGreaterThan(0.1);
+    const captions = await page.$$eval(`${figures} figcaption`, (cs) => cs.map((c) => c.textContent));
+    expect(captions.slice(1).map((c) => c!.split(" ")[0])).toEqual(["nearest", "nearest-exact", "bilinear", "bicubic", "area"]);
+    await page.selectOption("#interp-scale", "2");
+    await page.check("#interp-align");
+    const bilinear = await page.textContent(`${figures}:nth-child(4) figcaption`);
+    expect(bilinear).toMatch(/^bilinear \(alignCorners\) \[1,3,64,64\]/);
   });
 
   it("an argument error clears the output and shows the message", async () => {
@@ -150,7 +164,7 @@ describe("gallery at phone width (390 x 844)", () => {
       await page.goto(server.url);
       await loaded(page);
       const tabs = await page.$$eval("#tabs button", (bs) => bs.map((b) => (b as HTMLElement).dataset.tab));
-      expect(tabs).toEqual(["conv", "convTranspose", "pool", "unpool", "activations"]);
+      expect(tabs).toEqual(["conv", "convTranspose", "pool", "unpool", "interpolate", "activations"]);
       const sizes: Record<string, [number, number]> = {};
       for (const tab of tabs) {
         await page.click(`#tabs button[data-tab="${tab}"]`);

@@ -76,6 +76,14 @@ function model(c, d) {
     }
     case "add":
       return { nodes: [{ op: "Add", inputs: ["x", "b"], outputs: ["y"] }], inputs: [f32("x", c.x), f32("b", c.y)], outputs: [f32("y", c.x)] };
+    case "interpolate":
+      // Resize (opset 13+) with half-pixel coordinates is PyTorch's alignCorners false.
+      return {
+        nodes: [{ op: "Resize", inputs: ["x", "", "scales"], outputs: ["y"], attrs: { mode: "linear", coordinate_transformation_mode: "half_pixel" } }],
+        inputs: [f32("x", c.x)],
+        outputs: [f32("y", c.outShape)],
+        initializers: { scales: { type: FLOAT, dims: [c.x.length], data: [1, 1, ...rep(rank, c.scale)] } },
+      };
     case "maxUnpool":
       return {
         nodes: [{ op: "MaxUnpool", inputs: ["x", "i", "shape"], outputs: ["y"], attrs: spatial(c.k, c.stride, c.pad) }],

@@ -132,6 +132,14 @@ export async function prepare(c, d) {
       outLast = false;
       break;
     }
+    case "interpolate": {
+      if (c.mode !== "bilinear") return { na: "no equivalent op" };
+      const x = xLast();
+      const size = c.outShape.slice(2);
+      // alignCorners false, halfPixelCenters true: PyTorch's coordinate mapping.
+      run = () => tf.image.resizeBilinear(x, size, false, true);
+      break;
+    }
     default:
       return { na: "no equivalent op" };
   }

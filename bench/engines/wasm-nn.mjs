@@ -42,6 +42,8 @@ function needed(c) {
       return [c.fn];
     case "maxUnpool":
       return ["maxUnpool2d"];
+    case "interpolate":
+      return ["interpolate"];
   }
   return [];
 }
@@ -152,6 +154,12 @@ function build(c, d, keep) {
       const y = keep(tensor(d.y, c.y));
       run = () => W.add(x, y);
       note = "add(x, y)";
+      break;
+    }
+    case "interpolate": {
+      const x = keep(tensor(d.x, c.x));
+      const opts = { scaleFactor: c.scale, mode: c.mode };
+      run = () => F.interpolate(x, opts);
       break;
     }
     default:

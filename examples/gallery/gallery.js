@@ -173,6 +173,46 @@ function unpoolPanel() {
   });
 }
 
+/** The 2-D modes of F.interpolate, side by side on the centre of the picture. */
+const INTERPOLATE_MODES = ["nearest", "nearest-exact", "bilinear", "bicubic", "area"];
+
+function interpolatePanel() {
+  renderPanel("interpolate", (panel) => {
+    const [, , H, W] = source.shape;
+    const side = Math.min(int("interp-crop"), H, W);
+    const crop = source.narrow(2, Math.floor((H - side) / 2), side).narrow(3, Math.floor((W - side) / 2), side);
+    const scaleFactor = int("interp-scale");
+    const align = $("#interp-align").checked;
+    const grid = $("#interp-modes");
+    const entries = [["input (crop)", crop, null], ...INTERPOLATE_MODES.map((mode) => [mode, null, mode])];
+    while (grid.children.length < entries.length) {
+      const fig = document.createElement("figure");
+      fig.append(document.createElement("canvas"), document.createElement("figcaption"));
+      grid.append(fig);
+    }
+    let total = 0;
+    let output = null;
+    entries.forEach(([label, t, mode], i) => {
+      const [canvas, cap] = grid.children[i].children;
+      if (mode === null) {
+        show(canvas, t.select(0, 0));
+        canvas.style.imageRendering = "pixelated";
+        caption(cap, `${label} ${shape(t)}`);
+        return;
+      }
+      const linear = mode === "bilinear" || mode === "bicubic";
+      const options = { scaleFactor, mode, ...(linear ? { alignCorners: align } : {}) };
+      const [out, ms] = timed(() => F.interpolate(crop, options));
+      total += ms;
+      output = out.shape;
+      // Bicubic overshoots [0, 1] near edges: clamp, as an image viewer would.
+      show(canvas, out.select(0, 0));
+      caption(cap, `${mode}${linear && align ? " (alignCorners)" : ""} ${shape(out)} · ${ms.toFixed(2)} ms`);
+    });
+    report.interpolate = { input: crop.shape, output, ms: total, count: INTERPOLATE_MODES.length };
+  });
+}
+
 /** Every elementwise activation of torch.nn.functional, with the page's parameters. */
 function activations(p) {
   return [
@@ -232,6 +272,7 @@ function renderAll() {
   convTransposePanel();
   poolPanel();
   unpoolPanel();
+  interpolatePanel();
   activationPanel();
 }
 
@@ -258,7 +299,7 @@ async function useSample() {
 }
 
 function wireControls() {
-  const panels = { conv: convPanel, convTranspose: convTransposePanel, pool: poolPanel, unpool: unpoolPanel, activations: activationPanel };
+  const panels = { conv: convPanel, convTranspose: convTransposePanel, pool: poolPanel, unpool: unpoolPanel, interpolate: interpolatePanel, activations: activationPanel };
   for (const [name, render] of Object.entries(panels)) {
     for (const control of document.querySelectorAll(`[data-panel="${name}"] select, [data-panel="${name}"] input`)) {
       control.addEventListener("change", () => source && render());

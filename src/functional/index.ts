@@ -6,3 +6,6 @@ export { maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions } from "./
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, type ConvOptions, type ConvTransposeOptions, type PaddingMode } from "./conv";
 export { linear, bilinear } from "./linear";
 export { embedding, type EmbeddingOptions } from "./embedding";
+export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";
+export { pixelShuffle, pixelUnshuffle } from "./shuffle";
+export { pad, type PadOptions, type PadMode } from "./pad";

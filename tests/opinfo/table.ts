@@ -22,12 +22,13 @@ import { CONV } from "./conv";
 import { LINEAR } from "./linear";
 import { MISC } from "./misc";
 import { POOL } from "./pool";
+import { RESAMPLE } from "./resample";
 import { TENSOR } from "./tensor";
 import { ARITH } from "./arith";
 import type { OpInfo } from "./core";
 import { rngFor } from "./runner";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...ARITH];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...ARITH, ...RESAMPLE];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
