@@ -76,7 +76,8 @@ function flattenNested(data: readonly unknown[]): [number[], number[]] {
     if (!Array.isArray(v) || v.length !== shape[d]) {
       throw badValue("tensor", `data${path}`, `an array of ${shape[d]} (nested arrays must be rectangular)`, v);
     }
-    v.forEach((x, i) => walk(x, d + 1, `${path}[${i}]`));
+    // An index loop, not forEach: a hole in a sparse array is an error, not a skipped value.
+    for (let i = 0; i < v.length; i++) walk(v[i], d + 1, `${path}[${i}]`);
   };
   walk(data, 0, "");
   return [flat, shape];

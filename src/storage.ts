@@ -67,8 +67,9 @@ export function allocate(layer: string, shape: readonly number[], numel: number,
   const bytes = numel * BYTES_PER_ELEMENT;
   const k = wasm();
   // `!(<=)` also refuses NaN, and no byte count above 2^32 reaches the 32-bit allocator.
-  // Every dimension is bounded too, even when another is 0: kernels index with 32-bit integers.
-  const tooLong = shape.find((d) => !(d <= MAX_TENSOR_ELEMENTS));
+  // Every dimension is bounded too, even when another is 0 (a non-empty tensor is bounded
+  // by its byte count below): kernels index with 32-bit integers.
+  const tooLong = numel === 0 ? shape.find((d) => !(d <= MAX_TENSOR_ELEMENTS)) : undefined;
   if (tooLong !== undefined) {
     throw rangeError(layer, `cannot make a ${dtype} tensor of shape ${shapeStr(shape)}: a dimension of ${tooLong} is more than the most elements a tensor can hold (${MAX_TENSOR_ELEMENTS})`);
   }

@@ -50,6 +50,9 @@ describe("creation", () => {
   it("rejects bad data and shapes with clear errors", () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(RangeError);
     expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: expected data\[1\] an array of 2/);
+    // A sparse array's holes are missing values, not zeros.
+    expect(() => tensor(new Array(2))).toThrow(/tensor: expected data\[0\] a number, got undefined/);
+    expect(() => tensor([[1, 2], [3, , ]] as unknown as number[][])).toThrow(TypeError);
     expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/tensor: expected 4 values for shape \[2,2\], got 3/);
     expect(() => tensor(["a"] as unknown as number[])).toThrow(TypeError);
     expect(() => tensor({} as unknown as number[])).toThrow(TypeError);
