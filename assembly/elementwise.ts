@@ -1,10 +1,9 @@
-// Fill, copy and elementwise arithmetic over contiguous float32 / int32 buffers. Fill uses
-// the shared helper of buffers.ts; the arithmetic kernels are operations run by the
-// elementwise driver of map.ts (16 floats per step, the tail through the same vector code).
+// Fill, copy and the finiteness check over contiguous float32 / int32 buffers, and the
+// strided copy between views. Fill uses the shared helper of buffers.ts. Arithmetic lives
+// in broadcast.ts.
 
 import { MAX_STRIDED_DIMS, StridedCopyDesc } from "./abi";
 import { fillF32 } from "./buffers";
-import { map, map2 } from "./map";
 import { hsum } from "./simd";
 
 /** out[i] = value for i < n (float32). */
@@ -75,44 +74,6 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
     }
   }
 }
-
-// ---- arithmetic: operations for the elementwise driver (map.ts) ----
-
-/** x + y. */
-@final @unmanaged class Add {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
-    return f32x4.add(x, y);
-  }
-}
-/** out = a + b elementwise, n elements. out may alias a or b. */
-export function add_f32(out: usize, a: usize, b: usize, n: i32): void { map2<Add>(out, a, b, n); }
-
-/** x * y. */
-@final @unmanaged class Mul {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
-    return f32x4.mul(x, y);
-  }
-}
-/** out = a * b elementwise, n elements. out may alias a or b. */
-export function mul_f32(out: usize, a: usize, b: usize, n: i32): void { map2<Mul>(out, a, b, n); }
-
-/** x + a. */
-@final @unmanaged class AddScalar {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
-    return f32x4.add(x, a);
-  }
-}
-/** out = a + s elementwise (s a scalar), n elements. out may alias a. */
-export function addScalar_f32(out: usize, a: usize, n: i32, s: f32): void { map<AddScalar>(out, a, n, s, 0, 0); }
-
-/** x * a. */
-@final @unmanaged class MulScalar {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
-    return f32x4.mul(x, a);
-  }
-}
-/** out = a * s elementwise (s a scalar), n elements. out may alias a. */
-export function mulScalar_f32(out: usize, a: usize, n: i32, s: f32): void { map<MulScalar>(out, a, n, s, 0, 0); }
 
 /** 1 when all n floats at p are finite, 0 when any is NaN or infinite (x - x is 0 only for finite x). */
 export function allFinite_f32(p: usize, n: i32): i32 {

@@ -1,6 +1,6 @@
 // The Wasm module's export list: every kernel the TypeScript side may call, nothing else.
 export { alloc, free, maxAllocBytes, scratchReserve, scratchSize, descriptorArea } from "./memory";
-export { fill_f32, fill_i32, copy_32, copyStrided_32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, allFinite_f32 } from "./elementwise";
+export { fill_f32, fill_i32, copy_32, copyStrided_32, allFinite_f32 } from "./elementwise";
 export { randomSeed, randomUniform_f32, randomNormal_f32, randomTruncNormal_f32 } from "./random";
 // Every kernel of activation.ts (each an elementwise operation run by map.ts).
 export * from "./activation";

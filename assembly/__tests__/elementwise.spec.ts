@@ -1,6 +1,8 @@
-import { fill_f32, add_f32, mul_f32, addScalar_f32, mulScalar_f32, copyStrided_32, allFinite_f32 } from "../elementwise";
+import { fill_f32, copyStrided_32, allFinite_f32 } from "../elementwise";
+import { elementwise_f32 } from "../broadcast";
+import { OP_ADD, OP_MUL } from "../abi";
 import { buffer, sameBits, LENGTHS, tricky, stridedCopyDesc } from "./helpers";
-import { fill_f32_ref, add_f32_ref, mul_f32_ref, addScalar_f32_ref, mulScalar_f32_ref, gather3_ref } from "../reference/elementwise";
+import { fill_f32_ref, add_f32_ref, mul_f32_ref, gather3_ref } from "../reference/elementwise";
 
 function ramp(i: i32): f32 { return <f32>i * 0.5 - 3.0; }
 function allNegative(i: i32): f32 { return -1.0 - <f32>i; }
@@ -38,41 +40,23 @@ function matchesTwin(kernel: Binary, twin: Binary, n: i32, alias: bool): bool {
   return ok;
 }
 
-// Scalar forms through the binary signature, with b's first element as the scalar.
-const addScalar = (o: usize, a: usize, b: usize, n: i32): void => addScalar_f32(o, a, n, load<f32>(b));
-const addScalarRef = (o: usize, a: usize, b: usize, n: i32): void => addScalar_f32_ref(o, a, n, load<f32>(b));
-const mulScalar = (o: usize, a: usize, b: usize, n: i32): void => mulScalar_f32(o, a, n, load<f32>(b));
-const mulScalarRef = (o: usize, a: usize, b: usize, n: i32): void => mulScalar_f32_ref(o, a, n, load<f32>(b));
+const add = (o: usize, a: usize, b: usize, n: i32): void => elementwise_f32(o, a, b, n, OP_ADD);
+const mul = (o: usize, a: usize, b: usize, n: i32): void => elementwise_f32(o, a, b, n, OP_MUL);
 
-describe("add_f32 / mul_f32 / addScalar_f32 / mulScalar_f32", () => {
-  it("match the scalar twins bit for bit, with NaN, infinities and -0, on every length", () => {
+describe("elementwise_f32 (add, mul) on contiguous operands", () => {
+  it("matches the scalar twins bit for bit, with NaN, infinities and -0, on every length", () => {
     for (let k = 0; k < LENGTHS.length; k++) {
       for (let extra = 0; extra < 2; extra++) {
         const n = LENGTHS[k] + extra * 16;
-        expect(matchesTwin(add_f32, add_f32_ref, n, false)).toBe(true, "add");
-        expect(matchesTwin(mul_f32, mul_f32_ref, n, false)).toBe(true, "mul");
-        expect(matchesTwin(addScalar, addScalarRef, n, false)).toBe(true, "addScalar");
-        expect(matchesTwin(mulScalar, mulScalarRef, n, false)).toBe(true, "mulScalar");
+        expect(matchesTwin(add, add_f32_ref, n, false)).toBe(true, "add");
+        expect(matchesTwin(mul, mul_f32_ref, n, false)).toBe(true, "mul");
       }
     }
   });
 
-  it("allow the output to alias an input", () => {
-    expect(matchesTwin(add_f32, add_f32_ref, 11, true)).toBe(true);
-    expect(matchesTwin(mul_f32, mul_f32_ref, 37, true)).toBe(true);
-  });
-
-  it("scalar forms keep -0 (0 * -1 is -0)", () => {
-    const n = 9;
-    const a = buffer(n, (i: i32): f32 => <f32>i);
-    const out = buffer(n, ramp);
-    mulScalar_f32(out, a, n, -1.0);
-    expect(load<u32>(out)).toBe(0x80000000);
-    for (let i = 1; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(-<f32>i);
-    addScalar_f32(out, a, n, 0.5);
-    for (let i = 0; i < n; i++) expect(load<f32>(out + (<usize>i << 2))).toBe(<f32>i + 0.5);
-    heap.free(a);
-    heap.free(out);
+  it("allows the output to alias an input", () => {
+    expect(matchesTwin(add, add_f32_ref, 11, true)).toBe(true);
+    expect(matchesTwin(mul, mul_f32_ref, 37, true)).toBe(true);
   });
 });
 

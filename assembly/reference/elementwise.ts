@@ -18,20 +18,6 @@ export function mul_f32_ref(out: usize, a: usize, b: usize, n: i32): void {
   }
 }
 
-export function addScalar_f32_ref(out: usize, a: usize, n: i32, s: f32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) + s);
-  }
-}
-
-export function mulScalar_f32_ref(out: usize, a: usize, n: i32, s: f32): void {
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(out + o, load<f32>(a + o) * s);
-  }
-}
-
 /** Gathers out[i0, i1, ...] = input[sum(ik * stride_k)] for a 3-D view. */
 export function gather3_ref(out: usize, input: usize, s0: i32, s1: i32, s2: i32, t0: i32, t1: i32, t2: i32): void {
   let o: usize = out;
