@@ -2,7 +2,7 @@
 // 1 GiB: the largest block of the Wasm allocator). Asking for more is a RangeError naming
 // the function called, nothing is allocated, and the heap keeps working.
 import { describe, expect, it } from "vitest";
-import { F, arange, empty, full, memory, ones, rand, randn, tensor, zeros } from "../../src/index";
+import { F, type Tensor, arange, empty, full, memory, nn, ones, rand, randn, tensor, zeros } from "../../src/index";
 import { MAX_TENSOR_BYTES, MAX_TENSOR_ELEMENTS } from "../../src/storage";
 
 function refusedBy(fn: string, call: () => unknown): void {
@@ -78,4 +78,29 @@ describe("allocation limits", () => {
     expect(t.numel).toBe(0);
     t.dispose();
   });
+});
+
+// Window arguments the fuzzer's absurd mode found trapping or overflowing the kernels'
+// 32-bit index arithmetic: now each is a RangeError before any work.
+describe("absurd window arguments", () => {
+  // [function, what, operands, call]: operands are made before the call, so memory() compares.
+  const cases: [string, string, () => Tensor[], (t: Tensor[]) => unknown][] = [
+    ["conv1d", "dilation 2^32 + 1", () => [zeros([3, 4]), zeros([3, 3, 4])], ([x, w]) => F.conv1d(x, w, null, { padding: "same", dilation: 2 ** 32 + 1 })],
+    ["conv2d", "padding 2^20 on a small input (the padded copy would pass 2^28 elements)", () => [zeros([1, 1, 2, 2]), zeros([1, 1, 3, 3])], ([x, w]) => F.conv2d(x, w, null, { padding: 2 ** 20 })],
+    ["convTranspose3d", "stride 2^40 on an empty batch", () => [zeros([0, 4, 3, 3, 1]), zeros([4, 1, 1, 2, 3])], ([x, w]) => F.convTranspose3d(x, w, null, { stride: 2 ** 40, groups: 2 })],
+    ["convTranspose1d", "dilation 2^27 and kernel 5 (span past 2^28)", () => [zeros([1, 1, 3]), zeros([1, 1, 5])], ([x, w]) => F.convTranspose1d(x, w, null, { dilation: 2 ** 27 })],
+    ["MaxPool1d", "kernel 2^31, padding 2^30, ceil mode", () => [zeros([1, 1, 7])], ([x]) => new nn.MaxPool1d(2 ** 31, { dilation: [2], ceilMode: true, padding: 2 ** 30 }).forward(x)],
+    ["maxPool1d", "kernel 2^27, dilation 4 (span past 2^28), ceil mode", () => [zeros([1, 1, 7])], ([x]) => F.maxPool1d(x, 2 ** 27, { dilation: 4, stride: 2 ** 28, ceilMode: true })],
+    ["avgPool1d", "kernel 2^30, padding 2^29", () => [zeros([2, 6])], ([x]) => F.avgPool1d(x, 2 ** 30, { stride: [1], padding: 2 ** 29 })],
+  ];
+  for (const [fn, what, make, call] of cases) {
+    it(`${fn}: ${what}`, () => {
+      const operands = make();
+      refusedBy(fn, () => call(operands));
+      for (const t of operands) {
+        expect(t.toArray().every((v) => v === 0)).toBe(true);
+        t.dispose();
+      }
+    });
+  }
 });
