@@ -16,3 +16,6 @@ export { conv_f32, convScratchBytes } from "./conv";
 export { convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";
 export { convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32 } from "./conv_transpose";
 export { bilinear_f32, bilinearScratchBytes } from "./bilinear";
+// Normalisation and dropout.
+export { batchNorm_f32, batchNormScratchBytes, groupNorm_f32, groupNormScratchBytes, layerNorm_f32, layerNormScratchBytes } from "./norm";
+export { dropout_f32 } from "./dropout";
