@@ -50,7 +50,7 @@ describe("deterministic cases match PyTorch (F and modules)", () => {
         // The module: p from the options, training from train()/eval().
         const m = new (ctor(c.fn))(c.options.p === undefined ? {} : { p: c.options.p });
         m.train(c.options.training);
-        const y = m.forward(x);
+        const y = m.forward(x) as Tensor;
         expectExact(y, want, c.expected.shape, "module");
         if (c.options.p === 1) {
           // x * 0: -0 for negative inputs, as PyTorch.
@@ -134,7 +134,7 @@ describe("training: statistics, scaling and whole channels", () => {
         const u = 1 - r();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
       });
-      const y = F.alphaDropout(tensor(data, [n]), { p: 0.3, training: true }).toArray();
+      const y = F.alphaDropout(tensor(data, [n]), { p: 0.3, training: true }).toArray() as Float32Array;
       const mean = y.reduce((a, b) => a + b, 0) / n;
       const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
       expect(Math.abs(mean)).toBeLessThan(0.02);
@@ -155,7 +155,7 @@ describe("training: statistics, scaling and whole channels", () => {
         expect(c).not.toEqual(a);
         manualSeed(1234);
         const m = new (ctor(name))();
-        expect(m.forward(x).toArray()).toEqual(a);
+        expect((m.forward(x) as Tensor).toArray()).toEqual(a);
       }
     });
   });
@@ -179,7 +179,7 @@ describe("training: statistics, scaling and whole channels", () => {
         const x = tensor(awayFromZero(60, 1), shape);
         const before = x.toArray();
         const m = new (ctor(name))({ p: 0.7 });
-        const y = m.eval().forward(x);
+        const y = m.eval().forward(x) as Tensor;
         expectExact(y, before, shape, name);
         m.train().forward(x);
         expectExact(x, before, shape, `${name}: input after train()`);

@@ -77,7 +77,7 @@ describe("normalisation modules match PyTorch", () => {
           }
           for (const [i, step] of c.steps.entries()) {
             m.train(step.train);
-            const out = m.forward(fixtures.tensor(step.input));
+            const out = m.forward(fixtures.tensor(step.input)) as Tensor;
             expectClose(out, fixtures.values(step.expected), step.expected.shape, {}, `step ${i} output`);
           }
           const sd = m.stateDict();
