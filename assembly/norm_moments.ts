@@ -148,7 +148,8 @@ export function moments(x: usize, chunks: i32, len: i32, stride: i32): void {
     }
   }
   const meanDev = devSum / count;
-  statMean = <f64>mean0 + meanDev / scale;
+  // A non-finite mean is the sum's verdict (+-Infinity, or NaN for NaN or both infinities).
+  statMean = isFinite(mean0) ? <f64>mean0 + meanDev / scale : <f64>mean0;
   statVar = max<f64>(0, devSq / count - meanDev * meanDev) / (scale * scale);
   if (isNaN(devSq)) statVar = devSq;
 }
