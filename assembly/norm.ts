@@ -22,8 +22,8 @@ import { meanHi, meanLo, moments, normalizeAffineRun, normalizeRun, statMean, st
 }
 
 /** weight[c], or 1 when there is no weight. */
-@inline function weightOr1(weight: usize, c: i32): f64 {
-  return weight == 0 ? 1.0 : <f64>load<f32>(f32At(weight, c));
+@inline function weightOr1(weight: usize, c: i32): f32 {
+  return weight == 0 ? <f32>1 : load<f32>(f32At(weight, c));
 }
 
 @inline function biasOr0(bias: usize, c: i32): f32 {
@@ -42,7 +42,7 @@ import { meanHi, meanLo, moments, normalizeAffineRun, normalizeRun, statMean, st
 
 /** Bytes of scratch batchNorm_f32 needs: per-channel tables when inner is 1. */
 export function batchNormScratchBytes(channels: i32): i32 {
-  return channels * 32 + 16;
+  return channels * 36 + 16;
 }
 
 /**
@@ -77,11 +77,12 @@ export function batchNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
       mean = <f64>load<f32>(f32At(runningMean, c));
       variance = <f64>load<f32>(f32At(runningVar, c));
     }
-    const scale = <f32>(weightOr1(weight, c) * invStd(variance, eps));
+    const invstd = <f32>invStd(variance, eps);
+    const w = weightOr1(weight, c);
     const shift = biasOr0(bias, c);
     for (let b = 0; b < batch; b++) {
       const offset = first + <usize>b * planeStride;
-      normalizeRun(out + offset, x + offset, inner, meanHi(mean), meanLo(mean), scale, shift);
+      normalizeRun(out + offset, x + offset, inner, meanHi(mean), meanLo(mean), invstd, w, shift);
     }
   }
 }
@@ -95,13 +96,14 @@ function batchNormRows(out: usize, x: usize, weight: usize, bias: usize, running
   const batch = d.batch;
   const channels = d.channels;
   const rowBytes = <usize>channels << 2;
-  // scratch: sums [channels] f64, squares [channels] f64, then hi, lo, scale, shift [channels] f32.
+  // scratch: sums [channels] f64, squares [channels] f64, then hi, lo, invstd, weight, shift [channels] f32.
   const sums = scratch;
   const squares = sums + (<usize>channels << 3);
   const hiT = squares + (<usize>channels << 3);
   const loT = hiT + rowBytes;
-  const scaleT = loT + rowBytes;
-  const shiftT = scaleT + rowBytes;
+  const invstdT = loT + rowBytes;
+  const weightT = invstdT + rowBytes;
+  const shiftT = weightT + rowBytes;
   const n = <f64>batch;
   if (d.useInputStats) {
     memory.fill(sums, 0, <usize>channels << 4);
@@ -132,7 +134,8 @@ function batchNormRows(out: usize, x: usize, weight: usize, bias: usize, running
     }
     store<f32>(f32At(hiT, c), meanHi(mean));
     store<f32>(f32At(loT, c), meanLo(mean));
-    store<f32>(f32At(scaleT, c), <f32>(weightOr1(weight, c) * invStd(variance, eps)));
+    store<f32>(f32At(invstdT, c), <f32>invStd(variance, eps));
+    store<f32>(f32At(weightT, c), weightOr1(weight, c));
     store<f32>(f32At(shiftT, c), biasOr0(bias, c));
   }
   for (let r = 0; r < batch; r++) {
@@ -141,12 +144,12 @@ function batchNormRows(out: usize, x: usize, weight: usize, bias: usize, running
     let c = 0;
     for (; c + 4 <= channels; c += 4) {
       const o = <usize>c << 2;
-      const v = f32x4.sub(f32x4.sub(v128.load(src + o), v128.load(hiT + o)), v128.load(loT + o));
-      v128.store(dst + o, f32x4.add(f32x4.mul(v, v128.load(scaleT + o)), v128.load(shiftT + o)));
+      const v = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(src + o), v128.load(hiT + o)), v128.load(loT + o)), v128.load(invstdT + o));
+      v128.store(dst + o, f32x4.add(f32x4.mul(v, v128.load(weightT + o)), v128.load(shiftT + o)));
     }
     for (; c < channels; c++) {
-      const v = (load<f32>(f32At(src, c)) - load<f32>(f32At(hiT, c))) - load<f32>(f32At(loT, c));
-      store<f32>(f32At(dst, c), v * load<f32>(f32At(scaleT, c)) + load<f32>(f32At(shiftT, c)));
+      const v = ((load<f32>(f32At(src, c)) - load<f32>(f32At(hiT, c))) - load<f32>(f32At(loT, c))) * load<f32>(f32At(invstdT, c));
+      store<f32>(f32At(dst, c), v * load<f32>(f32At(weightT, c)) + load<f32>(f32At(shiftT, c)));
     }
   }
 }
@@ -199,9 +202,8 @@ export function groupNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
           mean = <f64>load<f32>(f32At(runningMean, c));
           variance = <f64>load<f32>(f32At(runningVar, c));
         }
-        const scale = <f32>(weightOr1(weight, c) * invStd(variance, eps));
         const offset = first + (<usize>k * <usize>inner << 2);
-        normalizeRun(out + offset, x + offset, inner, meanHi(mean), meanLo(mean), scale, biasOr0(bias, c));
+        normalizeRun(out + offset, x + offset, inner, meanHi(mean), meanLo(mean), <f32>invStd(variance, eps), weightOr1(weight, c), biasOr0(bias, c));
       }
     }
   }
@@ -250,6 +252,6 @@ export function layerNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
     const mean = statMean;
     const invstd = <f32>invStd(statVar, eps);
     if (affine) normalizeAffineRun(out + offset, x + offset, w, b, len, meanHi(mean), meanLo(mean), invstd);
-    else normalizeRun(out + offset, x + offset, len, meanHi(mean), meanLo(mean), invstd, 0);
+    else normalizeRun(out + offset, x + offset, len, meanHi(mean), meanLo(mean), invstd, 1, 0);
   }
 }

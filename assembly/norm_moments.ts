@@ -155,26 +155,29 @@ export function moments(x: usize, chunks: i32, len: i32, stride: i32): void {
 }
 
 /**
- * out[i] = ((x[i] - meanHi) - meanLo) * scale + shift for n floats. The mean comes as a
- * float32 pair (hi + lo) so that a large mean keeps the digits a single float32 would
- * round away: x - meanHi is exact for x near the mean.
+ * out[i] = ((x[i] - meanHi) - meanLo) * invstd * weight + bias for n floats. The mean comes
+ * as a float32 pair (hi + lo) so that a large mean keeps the digits a single float32 would
+ * round away: x - meanHi is exact for x near the mean. invstd and weight multiply one
+ * after the other, in PyTorch's order: their product alone can underflow or overflow
+ * float32 (weight 1e-40 and invstd 1e-15) where the result does not.
  */
-export function normalizeRun(out: usize, x: usize, n: i32, meanHi: f32, meanLo: f32, scale: f32, shift: f32): void {
+export function normalizeRun(out: usize, x: usize, n: i32, meanHi: f32, meanLo: f32, invstd: f32, weight: f32, bias: f32): void {
   const hi = f32x4.splat(meanHi);
   const lo = f32x4.splat(meanLo);
-  const s = f32x4.splat(scale);
-  const b = f32x4.splat(shift);
+  const s = f32x4.splat(invstd);
+  const w = f32x4.splat(weight);
+  const b = f32x4.splat(bias);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
-    const a0 = v128.load(at(x, i));
-    const a1 = v128.load(at(x, i), 16);
-    v128.store(at(out, i), f32x4.add(f32x4.mul(f32x4.sub(f32x4.sub(a0, hi), lo), s), b));
-    v128.store(at(out, i), f32x4.add(f32x4.mul(f32x4.sub(f32x4.sub(a1, hi), lo), s), b), 16);
+    const a0 = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(at(x, i)), hi), lo), s);
+    const a1 = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(at(x, i), 16), hi), lo), s);
+    v128.store(at(out, i), f32x4.add(f32x4.mul(a0, w), b));
+    v128.store(at(out, i), f32x4.add(f32x4.mul(a1, w), b), 16);
   }
   for (; i + 4 <= n; i += 4) {
-    v128.store(at(out, i), f32x4.add(f32x4.mul(f32x4.sub(f32x4.sub(v128.load(at(x, i)), hi), lo), s), b));
+    v128.store(at(out, i), f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(f32x4.sub(v128.load(at(x, i)), hi), lo), s), w), b));
   }
-  for (; i < n; i++) store<f32>(at(out, i), ((load<f32>(at(x, i)) - meanHi) - meanLo) * scale + shift);
+  for (; i < n; i++) store<f32>(at(out, i), ((load<f32>(at(x, i)) - meanHi) - meanLo) * invstd * weight + bias);
 }
 
 /**
@@ -202,5 +205,6 @@ export function normalizeAffineRun(out: usize, x: usize, w: usize, b: usize, n: 
 }
 
 @inline export function meanLo(mean: f64): f32 {
-  return <f32>(mean - <f64><f32>mean);
+  // An infinite mean has no remainder (inf - inf would make every output NaN).
+  return isFinite(mean) ? <f32>(mean - <f64><f32>mean) : <f32>0;
 }

@@ -98,6 +98,16 @@ abstract class NormBase extends Module {
     return this.buffer("num_batches_tracked");
   }
 
+  /**
+   * Refuses an input whose channel count differs from numFeatures when the module has
+   * per-channel tensors (weight or running estimates); without them PyTorch takes any.
+   */
+  protected checkChannels(x: Tensor, dim: number): void {
+    if ((this.affine || this.trackRunningStats) && x.shape[dim] !== this.numFeatures) {
+      throw rangeError(this.layerName, `expected input with ${this.numFeatures} channels (numFeatures), got ${x.shape[dim]} (shape ${shapeStr(x.shape)})`);
+    }
+  }
+
   /** Refuses an input whose rank the module does not take, as PyTorch's _check_input_dim. */
   protected checkRank(input: unknown, ranks: readonly number[], layout: string): Tensor {
     checkTensor(this.layerName, "input", input);
@@ -117,15 +127,17 @@ abstract class BatchNormNd extends NormBase {
   readonly momentum: number | null;
 
   constructor(numFeatures: number, options?: BatchNormModuleOptions) {
+    // Every option is checked before the base class allocates parameters and buffers.
     const o = checkOptions(new.target.name, options, BATCH_NORM_OPTIONS);
+    const momentum = o.momentum === null ? null : optionOr(new.target.name, o, "momentum", 0.1, checkMomentum);
     super(numFeatures, o, true, true);
-    this.momentum = o.momentum === null ? null : optionOr(this.layerName, o, "momentum", 0.1, checkMomentum);
+    this.momentum = momentum;
   }
 
   /** Training: batch statistics (and running estimates updated); eval: the running estimates, or batch statistics without them. */
   forward(input: Tensor): Tensor {
     const { ranks, layout } = this.constructor as typeof BatchNormNd;
-    this.checkRank(input, ranks, layout);
+    this.checkChannels(this.checkRank(input, ranks, layout), 1);
     const counter = this.numBatchesTracked;
     const tracking = this.training && counter !== null;
     const count = tracking ? counter.item() + 1 : 0;
@@ -170,8 +182,9 @@ abstract class InstanceNormNd extends NormBase {
 
   constructor(numFeatures: number, options?: InstanceNormModuleOptions) {
     const o = checkOptions(new.target.name, options, INSTANCE_NORM_OPTIONS);
+    const momentum = optionOr(new.target.name, o, "momentum", 0.1, checkMomentum);
     super(numFeatures, o, false, false);
-    this.momentum = optionOr(this.layerName, o, "momentum", 0.1, checkMomentum);
+    this.momentum = momentum;
   }
 
   /** Each sample's channels by their own statistics; in eval() with tracked estimates, by those. */
@@ -180,10 +193,7 @@ abstract class InstanceNormNd extends NormBase {
     const names = ["L", "H, W", "D, H, W"][n - 1];
     const x = this.checkRank(input, [n + 1, n + 2], `[C, ${names}] or [N, C, ${names}]`);
     const unbatched = x.ndim === n + 1;
-    const channels = x.shape[unbatched ? 0 : 1];
-    if (this.affine && channels !== this.numFeatures) {
-      throw rangeError(this.layerName, `expected input with ${this.numFeatures} channels (numFeatures), got ${channels} (shape ${shapeStr(x.shape)})`);
-    }
+    this.checkChannels(x, unbatched ? 0 : 1);
     const batched = unbatched ? x.unsqueeze(0) : x;
     try {
       const out = instanceNormForward(
@@ -258,6 +268,10 @@ export class GroupNorm extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    checkTensor("GroupNorm", "input", input);
+    if (this.affine && input.ndim >= 2 && input.shape[1] !== this.numChannels) {
+      throw rangeError("GroupNorm", `expected input with ${this.numChannels} channels (numChannels), got ${input.shape[1]} (shape ${shapeStr(input.shape)})`);
+    }
     return groupNormForward("GroupNorm", input, this.numGroups, this.weight, this.bias, this.eps);
   }
 }

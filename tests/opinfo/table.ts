@@ -21,12 +21,14 @@ import { ACTIVATIONS } from "./activation";
 import { CONV } from "./conv";
 import { LINEAR } from "./linear";
 import { MISC } from "./misc";
+import { NORM } from "./norm";
+import { DROPOUT } from "./dropout";
 import { POOL } from "./pool";
 import { TENSOR } from "./tensor";
 import type { OpInfo } from "./core";
 import { rngFor } from "./runner";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...NORM, ...DROPOUT];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
