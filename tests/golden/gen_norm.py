@@ -235,6 +235,7 @@ def generate(w):
         add_f(w, "instanceNorm", x, [], options, tensors, out, after, kind)
 
     modules(w)
+    model(w)
 
 
 def js_opts(opts):
@@ -303,3 +304,35 @@ def modules(w):
     add_module(w, "InstanceNorm2d", [2], {"track_running_stats": True}, [("train", [3, 2, 4, 4], "normal"), ("eval", [2, 2, 4, 4], "normal")])
     add_module(w, "InstanceNorm2d", [2], {"track_running_stats": True, "momentum": 0.4, "affine": True}, [("train", [2, 4, 4], "normal"), ("eval", [2, 4, 4], "normal")], note="unbatched [C, H, W]")
     add_module(w, "InstanceNorm3d", [2], {}, [("train", [2, 2, 3, 3, 3], "normal"), ("eval", [2, 3, 3, 3], "normal")])
+
+
+def model(w):
+    """A small CNN with every normalisation, trained for a few batches so that its running
+    estimates and num_batches_tracked (int64 in the file) are not the initial ones; its
+    state dict goes to norm_model.safetensors and its eval output to the fixture."""
+    import os
+    import sys
+
+    from fixtures import HERE
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+    from export_safetensors import save_file
+
+    net = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+        nn.Conv2d(8, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.ReLU(),
+        nn.InstanceNorm2d(8, affine=True, track_running_stats=True), nn.Dropout2d(0.3),
+        nn.Flatten(2), nn.LayerNorm(36), nn.Dropout(0.5),
+    )
+    with torch.no_grad():
+        for p in net.parameters():
+            p.add_(torch.randn(p.shape) * 0.1)
+        net.train()
+        for _ in range(3):
+            net(torch.randn(4, 3, 6, 6) * 2 + 1)
+    net.eval()
+    save_file(net, os.path.join(HERE, "fixtures", "norm_model.safetensors"))
+    x = data(w, [2, 3, 6, 6])
+    with torch.no_grad():
+        y = net.double()(f64(x))
+    w.add({"kind": "model", "file": "norm_model.safetensors", "keys": list(net.state_dict().keys()),
+           "input": w.tensor(x), "expected": w.tensor(y)})
