@@ -29,6 +29,9 @@ const SPECS = [
   { shape: "O", id: "O-sigmoid", op: "unary", fn: "sigmoid", label: "sigmoid, 1M elements", x: [1024, 1024] },
   { shape: "O", id: "O-gelu", op: "unary", fn: "gelu", label: "gelu, 1M elements", x: [1024, 1024] },
   { shape: "P", op: "maxUnpool", label: "maxUnpool2d k3 s2 p1 (J's output)", x: [1, 64, 112, 112], k: 3, stride: 2, pad: 1 },
+  // Normalisation (memory-bound: one read and one write of the activations).
+  { shape: "Q", op: "batchNorm", label: "batchNorm2d eval", x: [1, 64, 112, 112] },
+  { shape: "R", op: "layerNorm", label: "layerNorm over the last dim 768", x: [64, 197, 768] },
 ];
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
@@ -73,6 +76,10 @@ function work(c) {
       const pooled = [n, ch, ...sp.map((s) => convOut(s, c.k, c.stride, c.pad))];
       return { outShape: c.x, pooledShape: pooled, bytes: 8 * prod(pooled) + 4 * prod(c.x) };
     }
+    case "batchNorm":
+    case "layerNorm":
+      // Input read once, output written once (the per-channel or per-feature vectors are noise).
+      return { outShape: c.x, bytes: 8 * prod(c.x) };
     default:
       throw new Error(`unknown op ${c.op}`);
   }
@@ -144,6 +151,13 @@ export function makeData(c) {
       // P's input is J's output: max-pool x here so every engine unpools the same data.
       const { values, indices } = maxPoolReference(x, c.x, c.k, c.stride, c.pad);
       return { x, pooled: values, indices };
+    }
+    case "batchNorm":
+      // Per-channel weight, bias, running mean and a positive running variance.
+      return { x, w: uniform(next, ch, 1), b: uniform(next, ch, 1), mean: uniform(next, ch, 0.5), variance: uniform(next, ch, 0.5).map((v) => v + 1) };
+    case "layerNorm": {
+      const d = c.x[c.x.length - 1];
+      return { x, w: uniform(next, d, 1), b: uniform(next, d, 1) };
     }
     default:
       return { x };

@@ -42,6 +42,10 @@ function needed(c) {
       return [c.fn];
     case "maxUnpool":
       return ["maxUnpool2d"];
+    case "batchNorm":
+      return ["batchNorm"];
+    case "layerNorm":
+      return ["layerNorm"];
   }
   return [];
 }
@@ -144,6 +148,21 @@ function build(c, d, keep) {
       const idx = keep(tensor(d.indices, c.pooledShape, { dtype: "int32" }));
       const opts = { stride: c.stride, padding: c.pad, outputSize: c.x.slice(2) };
       run = () => F.maxUnpool2d(x, idx, c.k, opts);
+      break;
+    }
+    case "batchNorm": {
+      const ch = c.x[1];
+      const x = keep(tensor(d.x, c.x));
+      const [w, b, mean, variance] = [d.w, d.b, d.mean, d.variance].map((v) => keep(tensor(v, [ch])));
+      run = () => F.batchNorm(x, mean, variance, { weight: w, bias: b });
+      break;
+    }
+    case "layerNorm": {
+      const last = c.x[c.x.length - 1];
+      const x = keep(tensor(d.x, c.x));
+      const w = keep(tensor(d.w, [last]));
+      const b = keep(tensor(d.b, [last]));
+      run = () => F.layerNorm(x, [last], { weight: w, bias: b });
       break;
     }
     default:
