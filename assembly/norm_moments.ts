@@ -64,6 +64,12 @@ function sumF64(p: usize, n: i32): f64 {
 
 /** Adds sum(d) and sum(d^2), d = (x - mean) * scale, to devSum and devSq. */
 export function addDeviations(p: usize, n: i32, mean: f32, scale: f32): void {
+  // The common case, scale 1, compiles without the multiplication.
+  if (scale == 1) deviations(p, n, mean, 1, false);
+  else deviations(p, n, mean, scale, true);
+}
+
+@inline function deviations(p: usize, n: i32, mean: f32, scale: f32, scaled: bool): void {
   const m = f32x4.splat(mean);
   const s = f32x4.splat(scale);
   const vecEnd = n & ~3;
@@ -77,15 +83,20 @@ export function addDeviations(p: usize, n: i32, mean: f32, scale: f32): void {
     let d1 = f32x4.splat(0);
     let q1 = f32x4.splat(0);
     for (; i + 8 <= end; i += 8) {
-      const a = f32x4.mul(f32x4.sub(v128.load(at(p, i)), m), s);
-      const b = f32x4.mul(f32x4.sub(v128.load(at(p, i), 16), m), s);
+      let a = f32x4.sub(v128.load(at(p, i)), m);
+      let b = f32x4.sub(v128.load(at(p, i), 16), m);
+      if (scaled) {
+        a = f32x4.mul(a, s);
+        b = f32x4.mul(b, s);
+      }
       d0 = f32x4.add(d0, a);
       q0 = f32x4.add(q0, f32x4.mul(a, a));
       d1 = f32x4.add(d1, b);
       q1 = f32x4.add(q1, f32x4.mul(b, b));
     }
     if (i < end) {
-      const a = f32x4.mul(f32x4.sub(v128.load(at(p, i)), m), s);
+      let a = f32x4.sub(v128.load(at(p, i)), m);
+      if (scaled) a = f32x4.mul(a, s);
       d0 = f32x4.add(d0, a);
       q0 = f32x4.add(q0, f32x4.mul(a, a));
       i += 4;
@@ -94,7 +105,7 @@ export function addDeviations(p: usize, n: i32, mean: f32, scale: f32): void {
     sq += <f64>hsum(f32x4.add(q0, q1));
   }
   for (; i < n; i++) {
-    const d = (load<f32>(at(p, i)) - mean) * scale;
+    const d = scaled ? (load<f32>(at(p, i)) - mean) * scale : load<f32>(at(p, i)) - mean;
     sum += <f64>d;
     sq += <f64>(d * d);
   }
