@@ -256,3 +256,22 @@ export const PAD_CONSTANT: i32 = PAD_ZEROS;
   mode: i32;
   value: f32;
 }
+
+// ---- normalisation (norm.ts, norm_moments.ts) ----
+
+/**
+ * One batch, group, instance or layer normalisation call over x [batch, channels, inner]
+ * (inner = the product of the spatial sizes; layer norm: batch = rows, channels = 1,
+ * inner = the normalised size). Statistics are per channel over batch and inner
+ * (batchNorm_f32), per (sample, group) (groupNorm_f32; instance norm has groups =
+ * channels) or per row (layerNorm_f32).
+ */
+@unmanaged export class NormDesc {
+  batch: i32; channels: i32; inner: i32; groups: i32;
+  /** Added to the variance before the square root. */
+  eps: f32;
+  /** Weight of the new statistics in the running estimates (PyTorch's exponential_average_factor). */
+  momentum: f32;
+  /** 1: normalise with the statistics of the input; 0: with runningMean/runningVar. */
+  useInputStats: i32;
+}

@@ -24,3 +24,6 @@ export { embeddingCheck_i32, embedding_f32 } from "./embedding";
 // Resampling and padding.
 export { interpolate_f32, interpolateScratchBytes } from "./interpolate";
 export { pad_f32 } from "./conv_pad";
+// Normalisation and dropout.
+export { batchNorm_f32, batchNormScratchBytes, groupNorm_f32, groupNormScratchBytes, layerNorm_f32, layerNormScratchBytes } from "./norm";
+export { dropout_f32 } from "./dropout";

@@ -34,6 +34,9 @@ const SPECS = [
   { shape: "U", op: "add", label: "add [1,64,112,112] + [1,64,112,112]", x: [1, 64, 112, 112], y: [1, 64, 112, 112] },
   // Resampling: bilinear upsampling by 2, alignCorners false (half-pixel centres).
   { shape: "S", op: "interpolate", label: "bilinear upsample x2", x: [1, 64, 112, 112], scale: 2, mode: "bilinear" },
+  // Normalisation (memory-bound: one read and one write of the activations).
+  { shape: "Q", op: "batchNorm", label: "batchNorm2d eval", x: [1, 64, 112, 112] },
+  { shape: "R", op: "layerNorm", label: "layerNorm over the last dim 768", x: [64, 197, 768] },
 ];
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
@@ -86,6 +89,10 @@ function work(c) {
       const outShape = [n, ch, ...sp.map((s) => Math.floor(s * c.scale))];
       return { outShape, bytes: 4 * prod(c.x) + 4 * prod(outShape) };
     }
+    case "batchNorm":
+    case "layerNorm":
+      // Input read once, output written once (the per-channel or per-feature vectors are noise).
+      return { outShape: c.x, bytes: 8 * prod(c.x) };
     default:
       throw new Error(`unknown op ${c.op}`);
   }
@@ -160,6 +167,13 @@ export function makeData(c) {
     }
     case "add":
       return { x, y: uniform(next, prod(c.y), 1) };
+    case "batchNorm":
+      // Per-channel weight, bias, running mean and a positive running variance.
+      return { x, w: uniform(next, ch, 1), b: uniform(next, ch, 1), mean: uniform(next, ch, 0.5), variance: uniform(next, ch, 0.5).map((v) => v + 1) };
+    case "layerNorm": {
+      const d = c.x[c.x.length - 1];
+      return { x, w: uniform(next, d, 1), b: uniform(next, d, 1) };
+    }
     default:
       return { x };
   }

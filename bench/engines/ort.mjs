@@ -84,6 +84,31 @@ function model(c, d) {
         outputs: [f32("y", c.outShape)],
         initializers: { scales: { type: FLOAT, dims: [c.x.length], data: [1, 1, ...rep(rank, c.scale)] } },
       };
+    case "batchNorm": {
+      // BatchNormalization in inference mode; epsilon's default (1e-5) is PyTorch's.
+      const ch = [c.x[1]];
+      return {
+        nodes: [{ op: "BatchNormalization", inputs: ["x", "scale", "bias", "mean", "var"], outputs: ["y"] }],
+        inputs: [f32("x", c.x)],
+        outputs: [f32("y", c.x)],
+        initializers: {
+          scale: { type: FLOAT, dims: ch, data: d.w },
+          bias: { type: FLOAT, dims: ch, data: d.b },
+          mean: { type: FLOAT, dims: ch, data: d.mean },
+          var: { type: FLOAT, dims: ch, data: d.variance },
+        },
+      };
+    }
+    case "layerNorm": {
+      // LayerNormalization (opset 17), axis -1 and epsilon 1e-5 by default.
+      const last = [c.x[c.x.length - 1]];
+      return {
+        nodes: [{ op: "LayerNormalization", inputs: ["x", "scale", "bias"], outputs: ["y"] }],
+        inputs: [f32("x", c.x)],
+        outputs: [f32("y", c.x)],
+        initializers: { scale: { type: FLOAT, dims: last, data: d.w }, bias: { type: FLOAT, dims: last, data: d.b } },
+      };
+    }
     case "maxUnpool":
       return {
         nodes: [{ op: "MaxUnpool", inputs: ["x", "i", "shape"], outputs: ["y"], attrs: spatial(c.k, c.stride, c.pad) }],

@@ -140,6 +140,26 @@ export async function prepare(c, d) {
       run = () => tf.image.resizeBilinear(x, size, false, true);
       break;
     }
+    case "batchNorm": {
+      // tf.batchNorm over the channels-last input: per-channel vectors broadcast on the last axis.
+      const x = xLast();
+      const [w, b, mean, variance] = [d.w, d.b, d.mean, d.variance].map((v) => keep(tf.tensor1d(v)));
+      run = () => tf.batchNorm(x, mean, variance, b, w, 1e-5);
+      break;
+    }
+    case "layerNorm": {
+      // No layer-norm op: moments over the last axis, then the affine transform, as tf.layers.layerNormalization does.
+      const x = keep(tf.tensor(d.x, c.x));
+      const w = keep(tf.tensor1d(d.w));
+      const b = keep(tf.tensor1d(d.b));
+      run = () => tf.tidy(() => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w), b);
+      });
+      outLast = false;
+      note = "moments + elementwise ops (no layer-norm op)";
+      break;
+    }
     default:
       return { na: "no equivalent op" };
   }

@@ -44,6 +44,10 @@ function needed(c) {
       return ["maxUnpool2d"];
     case "interpolate":
       return ["interpolate"];
+    case "batchNorm":
+      return ["batchNorm"];
+    case "layerNorm":
+      return ["layerNorm"];
   }
   return [];
 }
@@ -160,6 +164,21 @@ function build(c, d, keep) {
       const x = keep(tensor(d.x, c.x));
       const opts = { scaleFactor: c.scale, mode: c.mode };
       run = () => F.interpolate(x, opts);
+      break;
+    }
+    case "batchNorm": {
+      const ch = c.x[1];
+      const x = keep(tensor(d.x, c.x));
+      const [w, b, mean, variance] = [d.w, d.b, d.mean, d.variance].map((v) => keep(tensor(v, [ch])));
+      run = () => F.batchNorm(x, mean, variance, { weight: w, bias: b });
+      break;
+    }
+    case "layerNorm": {
+      const last = c.x[c.x.length - 1];
+      const x = keep(tensor(d.x, c.x));
+      const w = keep(tensor(d.w, [last]));
+      const b = keep(tensor(d.b, [last]));
+      run = () => F.layerNorm(x, [last], { weight: w, bias: b });
       break;
     }
     default:

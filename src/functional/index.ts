@@ -9,3 +9,5 @@ export { embedding, type EmbeddingOptions } from "./embedding";
 export { interpolate, type InterpolateOptions, type InterpolateMode } from "./interpolate";
 export { pixelShuffle, pixelUnshuffle } from "./shuffle";
 export { pad, type PadOptions, type PadMode } from "./pad";
+export { batchNorm, layerNorm, groupNorm, instanceNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormOptions } from "./norm";
+export { dropout, dropout1d, dropout2d, dropout3d, alphaDropout, featureAlphaDropout, type DropoutOptions } from "./dropout";

@@ -1,4 +1,5 @@
-// nn.Module: parameters under PyTorch's names, child modules, state dicts, train/eval.
+// nn.Module: parameters and buffers under PyTorch's names, child modules, state dicts,
+// train/eval.
 
 import { sameShape } from "../shape";
 import { checkBoolean, checkOptions, checkTensor, optionOr } from "../args";
@@ -15,6 +16,8 @@ export abstract class Module {
   /** True after `train()` (the default), false after `eval()`. */
   training = true;
   readonly #parameters = new Map<string, Tensor | null>();
+  /** State that is not trained (BatchNorm's running statistics): in state dicts, not in parameters(). */
+  readonly #buffers = new Map<string, Tensor | null>();
   readonly #children = new Map<string, Module>();
 
   abstract forward(...args: unknown[]): unknown;
@@ -37,6 +40,18 @@ export abstract class Module {
   /** A new float32 parameter of `shape`, uninitialised, registered under `name`. */
   protected newParameter(name: string, shape: readonly number[]): Tensor {
     return this.registerParameter(name, emptyTensor(shape, "float32", this.layerName)) as Tensor;
+  }
+
+  /**
+   * Registers a buffer (PyTorch's register_buffer): a tensor the module keeps and updates
+   * itself, saved and loaded with the state dict but not returned by `parameters()`;
+   * `null` for an absent one, which the state dict leaves out. Kept out of every `tidy()`
+   * scope; freed by `dispose()`.
+   */
+  protected registerBuffer(name: string, value: Tensor | null): Tensor | null {
+    if (value !== null) keep(value);
+    this.#buffers.set(name, value);
+    return value;
   }
 
   protected registerModule<M extends Module>(name: string, module: M): M {
@@ -66,28 +81,48 @@ export abstract class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** Every buffer of this module and its descendants, as `[dotted name, tensor]`. */
+  namedBuffers(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [name, b] of this.#buffers) if (b !== null) out.push([prefix + name, b]);
+    for (const [name, child] of this.#children) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** What the state dict holds, in PyTorch's order: own parameters, own buffers, then each child's. */
+  #stateEntries(prefix: string, out: [string, Tensor][]): [string, Tensor][] {
+    for (const [name, p] of this.#parameters) if (p !== null) out.push([prefix + name, p]);
+    for (const [name, b] of this.#buffers) if (b !== null) out.push([prefix + name, b]);
+    for (const [name, child] of this.#children) child.#stateEntries(`${prefix}${name}.`, out);
+    return out;
+  }
+
   /**
-   * `{ name: tensor }` with PyTorch's keys (`weight`, `0.bias`, ...), as an object without
-   * prototype (every name is a plain key). The tensors are views of the parameters:
-   * reading them sees current values, disposing them does not free the module's
-   * parameters.
+   * `{ name: tensor }` with PyTorch's keys (`weight`, `0.bias`, `running_mean`, ...), as an
+   * object without prototype (every name is a plain key). The tensors are views of the
+   * parameters and buffers: reading them sees current values, disposing them does not
+   * free the module's own tensors.
    */
   stateDict(): Record<string, Tensor> {
     const dict: Record<string, Tensor> = Object.create(null);
-    for (const [name, p] of this.namedParameters()) dict[name] = p.viewOf(p.shape, p.strides, p.offset);
+    for (const [name, p] of this.#stateEntries("", [])) dict[name] = p.viewOf(p.shape, p.strides, p.offset);
     return dict;
   }
 
   /**
-   * Copies values from `dict` into the parameters (the caller keeps its tensors). All or
-   * nothing: every missing or unexpected key (when strict) and every shape or dtype
-   * mismatch is reported in one RangeError, and then no parameter has changed.
+   * Copies values from `dict` into the parameters and buffers (the caller keeps its
+   * tensors). All or nothing: every missing or unexpected key (when strict) and every
+   * shape or dtype mismatch is reported in one RangeError, and then nothing has changed.
    */
   loadStateDict(dict: Record<string, Tensor>, options: LoadStateDictOptions = {}): void {
     const layer = `${this.layerName}.loadStateDict`;
     const strict = optionOr(layer, checkOptions(layer, options, ["strict"]), "strict", true, checkBoolean);
     if (dict === null || typeof dict !== "object") throw typeError(layer, "expected a { name: Tensor } object");
-    const own = new Map(this.namedParameters());
+    const own = new Map(this.#stateEntries("", []));
     const problems: string[] = [];
     const pairs: [Tensor, Tensor][] = [];
     // Own keys only: a name such as "__proto__" or "toString" is an ordinary key, and nothing is read from a prototype.
@@ -133,9 +168,10 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Frees every parameter of this module and its descendants. */
+  /** Frees every parameter and buffer of this module and its descendants. */
   dispose(): void {
     for (const p of this.#parameters.values()) p?.dispose();
+    for (const b of this.#buffers.values()) b?.dispose();
     for (const child of this.#children.values()) child.dispose();
   }
 }

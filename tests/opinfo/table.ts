@@ -21,6 +21,8 @@ import { ACTIVATIONS } from "./activation";
 import { CONV } from "./conv";
 import { LINEAR } from "./linear";
 import { MISC } from "./misc";
+import { NORM } from "./norm";
+import { DROPOUT } from "./dropout";
 import { POOL } from "./pool";
 import { RESAMPLE } from "./resample";
 import { TENSOR } from "./tensor";
@@ -28,7 +30,7 @@ import { ARITH } from "./arith";
 import type { OpInfo } from "./core";
 import { rngFor } from "./runner";
 
-export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...ARITH, ...RESAMPLE];
+export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...TENSOR, ...MISC, ...ARITH, ...RESAMPLE, ...NORM, ...DROPOUT];
 
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
