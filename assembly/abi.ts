@@ -107,6 +107,10 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   @inline inStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>(MAX_STRIDED_DIMS + d) << 2)); }
   /** Output stride of dimension d, in elements. */
   @inline outStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 4 + (<usize>(2 * MAX_STRIDED_DIMS + d) << 2)); }
+  /** Addresses of the three arrays (for walk.ts). */
+  @inline sizesAt(): usize { return changetype<usize>(this) + 4; }
+  @inline inStridesAt(): usize { return changetype<usize>(this) + 4 + (<usize>MAX_STRIDED_DIMS << 2); }
+  @inline outStridesAt(): usize { return changetype<usize>(this) + 4 + (<usize>(2 * MAX_STRIDED_DIMS) << 2); }
 }
 
 // ---- pooling (pool.ts and the pool_*.ts files it lists) ----
@@ -185,6 +189,10 @@ export const REDUCE_MAX: i32 = 2;
   @inline size(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>d << 2)); }
   @inline xStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>(MAX_WALK_DIMS + d) << 2)); }
   @inline yStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 20 + (<usize>(2 * MAX_WALK_DIMS + d) << 2)); }
+  /** Addresses of the three arrays (for walk.ts). */
+  @inline sizesAt(): usize { return changetype<usize>(this) + 20; }
+  @inline xStridesAt(): usize { return changetype<usize>(this) + 20 + (<usize>MAX_WALK_DIMS << 2); }
+  @inline yStridesAt(): usize { return changetype<usize>(this) + 20 + (<usize>(2 * MAX_WALK_DIMS) << 2); }
 }
 
 /**
@@ -207,6 +215,10 @@ export const REDUCE_MAX: i32 = 2;
   @inline outStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(2 * MAX_WALK_DIMS + d) << 2)); }
   @inline innerSize(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(3 * MAX_WALK_DIMS + d) << 2)); }
   @inline innerStride(d: i32): i32 { return load<i32>(changetype<usize>(this) + 28 + (<usize>(4 * MAX_WALK_DIMS + d) << 2)); }
+  /** Addresses of the kept dimensions' arrays (for walk.ts). */
+  @inline outerSizesAt(): usize { return changetype<usize>(this) + 28; }
+  @inline outerStridesAt(): usize { return changetype<usize>(this) + 28 + (<usize>MAX_WALK_DIMS << 2); }
+  @inline outStridesAt(): usize { return changetype<usize>(this) + 28 + (<usize>(2 * MAX_WALK_DIMS) << 2); }
 }
 
 // ---- resampling and padding (interpolate.ts, conv_pad.ts) ----

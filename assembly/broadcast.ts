@@ -18,6 +18,7 @@ import {
 } from "./abi";
 import { map, map2, storeTail } from "./map";
 import { abs4, exp4, logPositive4 } from "./vmath";
+import { advanceWalk, startWalk, Walk } from "./walk";
 
 // ---- operations ----
 
@@ -195,35 +196,21 @@ export function unary_f32(out: usize, x: usize, n: i32, op: i32): void {
   const sy = <isize>d.yStride(last) << 2;
   const a = f32x4.splat(d.alpha);
   const counters = COUNTERS;
-  let outer = 1;
-  for (let k = 0; k < last; k++) {
-    outer *= d.size(k);
-    store<i32>(counters + (<usize>k << 2), 0);
-  }
+  const outer = startWalk(counters, last, d.sizesAt());
+  const w = changetype<Walk>(WALK);
+  w.a = x;
+  w.b = y;
   const rowBytes = <usize>n << 2;
   for (let o = 0; o < outer; o++) {
-    row<Op>(out, x, sx, y, sy, n, a);
+    row<Op>(out, w.a, sx, w.b, sy, n, a);
     out += rowBytes;
-    for (let k = last - 1; k >= 0; k--) {
-      const cAddr = counters + (<usize>k << 2);
-      const c = load<i32>(cAddr) + 1;
-      const dx = <isize>d.xStride(k) << 2;
-      const dy = <isize>d.yStride(k) << 2;
-      if (c < d.size(k)) {
-        store<i32>(cAddr, c);
-        x += dx;
-        y += dy;
-        break;
-      }
-      store<i32>(cAddr, 0);
-      x -= dx * <isize>(c - 1);
-      y -= dy * <isize>(c - 1);
-    }
+    advanceWalk(w, counters, last, d.sizesAt(), d.xStridesAt(), d.yStridesAt());
   }
 }
 
 // Odometer counters of the walk (the kernels run on the calling thread only).
 const COUNTERS: usize = memory.data(MAX_WALK_DIMS * 4, 16);
+const WALK: usize = memory.data(offsetof<Walk>(), 16);
 
 /**
  * out = op(x, y) (op(x) for unary codes) over a contiguous output of the desc's sizes, x

@@ -5,6 +5,9 @@
 import { MAX_STRIDED_DIMS, StridedCopyDesc } from "./abi";
 import { fillF32 } from "./buffers";
 import { hsum } from "./simd";
+import { advanceWalk, startWalk, Walk } from "./walk";
+
+const WALK: usize = memory.data(offsetof<Walk>(), 16);
 
 /** out[i] = value for i < n (float32). */
 export function fill_f32(out: usize, n: i32, value: f32): void {
@@ -37,14 +40,12 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
   const outStep = <isize>d.outStride(last) << 2;
   // Odometer counters for the outer dimensions (a static block: the copy runs on the calling thread only).
   const counters = memory.data(MAX_STRIDED_DIMS * 4, 16);
-  let outer = 1;
-  for (let k = 0; k < last; k++) {
-    outer *= d.size(k);
-    store<i32>(counters + (<usize>k << 2), 0);
-  }
-  let src = input;
-  let dst = out;
+  const outer = startWalk(counters, last, d.sizesAt());
+  const w = changetype<Walk>(WALK);
+  w.a = input;
+  w.b = out;
   for (let o = 0; o < outer; o++) {
+    const src = w.a, dst = w.b;
     if (inStep == 4 && outStep == 4) {
       memory.copy(dst, src, <usize>innerSize << 2);
     } else {
@@ -56,22 +57,7 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
         t += outStep;
       }
     }
-    // Advance the odometer over the outer dimensions, the last one fastest.
-    for (let k = last - 1; k >= 0; k--) {
-      const cAddr = counters + (<usize>k << 2);
-      const c = load<i32>(cAddr) + 1;
-      const di = <isize>d.inStride(k) << 2;
-      const dout = <isize>d.outStride(k) << 2;
-      if (c < d.size(k)) {
-        store<i32>(cAddr, c);
-        src += di;
-        dst += dout;
-        break;
-      }
-      store<i32>(cAddr, 0);
-      src -= di * <isize>(c - 1);
-      dst -= dout * <isize>(c - 1);
-    }
+    advanceWalk(w, counters, last, d.sizesAt(), d.inStridesAt(), d.outStridesAt());
   }
 }
 

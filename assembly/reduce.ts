@@ -18,9 +18,11 @@
 // a NaN counts as the maximum (the first NaN wins).
 
 import { MAX_WALK_DIMS, REDUCE_MAX, REDUCE_MEAN, ReduceDesc } from "./abi";
+import { advanceWalk, startWalk, Walk } from "./walk";
 
 // Odometer counters: outer walk and inner walk (the kernels run on the calling thread only).
 const OUTER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
+const WALK: usize = memory.data(offsetof<Walk>(), 16);
 const INNER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
 
 /** Float64 accumulators of one output (two f64x2 for the four lanes of a float32 vector). */
@@ -162,14 +164,12 @@ export function reduce_f32(out: usize, input: usize, desc: usize): void {
   const outStep = <isize>d.outStride(last) << 2;
   // Four outputs at once pays when their inputs are adjacent and a row would be strided.
   const four = inStep == 4 && d.innerStride(d.innerNdim - 1) != 1 && d.innerStride(d.innerNdim - 1) != 0;
-  let outer = 1;
-  for (let k = 0; k < last; k++) {
-    outer *= d.outerSize(k);
-    store<i32>(OUTER + (<usize>k << 2), 0);
-  }
-  let p = input;
-  let o = out;
+  const outer = startWalk(OUTER, last, d.outerSizesAt());
+  const w = changetype<Walk>(WALK);
+  w.a = input;
+  w.b = out;
   for (let r = 0; r < outer; r++) {
+    const p = w.a, o = w.b;
     let i = 0;
     if (four) {
       for (; i + 4 <= n; i += 4) reduceFour(o + <usize>(<isize>i * outStep), <usize>outStep, p + (<usize>i << 2), d, op, count);
@@ -179,21 +179,7 @@ export function reduce_f32(out: usize, input: usize, desc: usize): void {
       // The mean divides in float64 (v * (1/count) would round twice).
       store<f32>(o + <usize>(<isize>i * outStep), <f32>(op == REDUCE_MEAN ? v / count : v));
     }
-    for (let k = last - 1; k >= 0; k--) {
-      const cAddr = OUTER + (<usize>k << 2);
-      const c = load<i32>(cAddr) + 1;
-      const di = <isize>d.outerStride(k) << 2;
-      const dout = <isize>d.outStride(k) << 2;
-      if (c < d.outerSize(k)) {
-        store<i32>(cAddr, c);
-        p += di;
-        o += dout;
-        break;
-      }
-      store<i32>(cAddr, 0);
-      p -= di * <isize>(c - 1);
-      o -= dout * <isize>(c - 1);
-    }
+    advanceWalk(w, OUTER, last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }
 
@@ -210,14 +196,12 @@ export function argmax_i32(out: usize, input: usize, desc: usize): void {
   const rowLast = d.innerNdim - 1;
   const rowLen = d.innerSize(rowLast);
   const s = <isize>d.innerStride(rowLast) << 2;
-  let outer = 1;
-  for (let k = 0; k < last; k++) {
-    outer *= d.outerSize(k);
-    store<i32>(OUTER + (<usize>k << 2), 0);
-  }
-  let base = input;
-  let o = out;
+  const outer = startWalk(OUTER, last, d.outerSizesAt());
+  const w = changetype<Walk>(WALK);
+  w.a = input;
+  w.b = out;
   for (let r = 0; r < outer; r++) {
+    const base = w.a, o = w.b;
     for (let i = 0; i < n; i++) {
       let p = base + <usize>(<isize>i * inStep);
       const rows = innerRows(d);
@@ -238,20 +222,6 @@ export function argmax_i32(out: usize, input: usize, desc: usize): void {
       }
       store<i32>(o + <usize>(<isize>i * outStep), bestAt);
     }
-    for (let k = last - 1; k >= 0; k--) {
-      const cAddr = OUTER + (<usize>k << 2);
-      const c = load<i32>(cAddr) + 1;
-      const di = <isize>d.outerStride(k) << 2;
-      const dout = <isize>d.outStride(k) << 2;
-      if (c < d.outerSize(k)) {
-        store<i32>(cAddr, c);
-        base += di;
-        o += dout;
-        break;
-      }
-      store<i32>(cAddr, 0);
-      base -= di * <isize>(c - 1);
-      o -= dout * <isize>(c - 1);
-    }
+    advanceWalk(w, OUTER, last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }

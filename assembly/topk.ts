@@ -8,8 +8,10 @@
 // order.
 
 import { MAX_WALK_DIMS, ReduceDesc } from "./abi";
+import { advanceWalk, startWalk, Walk } from "./walk";
 
 const OUTER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
+const WALK: usize = memory.data(offsetof<Walk>(), 16);
 
 /** Whether (a, ia) ranks before (b, ib). */
 @inline function better(a: f32, ia: i32, b: f32, ib: i32, largest: bool): bool {
@@ -100,29 +102,13 @@ export function topk_f32(values: usize, indices: usize, input: usize, scratch: u
   const step = <isize>d.innerStride(0) << 2;
   const outK = <isize>d.outKStride << 2;
   const last = d.outerNdim - 1;
-  let outer = 1;
-  for (let k = 0; k <= last; k++) {
-    outer *= d.outerSize(k);
-    store<i32>(OUTER + (<usize>k << 2), 0);
-  }
-  let p = input;
-  let o: usize = 0;
+  // Every kept dimension is walked here (each row is one topk), so the walk covers last + 1 of them.
+  const outer = startWalk(OUTER, last + 1, d.outerSizesAt());
+  const w = changetype<Walk>(WALK);
+  w.a = input;
+  w.b = 0;
   for (let r = 0; r < outer; r++) {
-    topkRow(values + o, indices + o, outK, p, step, n, d.k, scratch, largest);
-    for (let k = last; k >= 0; k--) {
-      const cAddr = OUTER + (<usize>k << 2);
-      const c = load<i32>(cAddr) + 1;
-      const di = <isize>d.outerStride(k) << 2;
-      const dout = <isize>d.outStride(k) << 2;
-      if (c < d.outerSize(k)) {
-        store<i32>(cAddr, c);
-        p += di;
-        o += dout;
-        break;
-      }
-      store<i32>(cAddr, 0);
-      p -= di * <isize>(c - 1);
-      o -= dout * <isize>(c - 1);
-    }
+    topkRow(values + w.b, indices + w.b, outK, w.a, step, n, d.k, scratch, largest);
+    advanceWalk(w, OUTER, last + 1, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }

@@ -1,10 +1,11 @@
 // Resampling against PyTorch fixtures (tests/golden/gen_resample.py) through F and the
 // modules, seeded property tests against the float64 reference of tests/opinfo/resample.ts
 // on random shapes and hostile values, every promised error, and a flat heap.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { F, type Tensor, memory, nn, rand, tensor, tidy, zeros } from "../src/index";
 import { expectClose, expectExact } from "./helpers/allclose";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
+import { refusals } from "./helpers/refusal";
 import { rng } from "./helpers/random";
 import { type Mode, interpolateRef, shuffleRef } from "./opinfo/resample";
 import { compare } from "./opinfo/runner";
@@ -157,68 +158,44 @@ describe("random shapes, modes and scales against the float64 reference", () => 
 
 // ---------------------------------------------------------------- errors
 
-let x4: Tensor;
-let before: ReturnType<typeof memory>;
-
 describe("errors", () => {
-  beforeEach(() => {
-    x4 = rand([1, 2, 4, 4]);
-    before = memory();
-  });
-
-  afterEach(() => {
-    expect(memory().tensors).toBe(before.tensors);
-    expect(memory().bytes).toBe(before.bytes);
-    x4.dispose();
-  });
-
-  function throwsWith(fn: () => unknown, type: typeof TypeError | typeof RangeError, ...patterns: RegExp[]): void {
-    const values = x4.toArray();
-    let error: unknown = null;
-    try {
-      tidy(fn);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(type);
-    for (const p of patterns) expect((error as Error).message).toMatch(p);
-    expect(Array.from(x4.toArray())).toEqual(Array.from(values));
-  }
+  const r = refusals(() => rand([1, 2, 4, 4]));
+  const throwsWith = r.throwsWith;
 
   it("size and scaleFactor: exactly one, of the right kind and length", () => {
-    throwsWith(() => F.interpolate(x4, { size: [4, 4], scaleFactor: 2 }), TypeError, /^interpolate: expected only one of size and scaleFactor, got both/);
-    throwsWith(() => F.interpolate(x4, { mode: "bilinear" }), TypeError, /^interpolate: expected size or scaleFactor, got neither/);
-    throwsWith(() => F.interpolate(x4, undefined as never), TypeError, /neither/);
-    throwsWith(() => F.interpolate(x4, { size: [4, 4, 4] }), TypeError, /expected size with 2 values for a 4-D input/, /got \[4,4,4\]/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: [2] }), TypeError, /scaleFactor with 2 values/);
-    throwsWith(() => F.interpolate(x4, { size: 0 }), RangeError, /expected size a positive integer/, /got 0/);
-    throwsWith(() => F.interpolate(x4, { size: 2.5 }), RangeError, /size a positive integer/);
-    throwsWith(() => F.interpolate(x4, { size: "4" as never }), TypeError, /size/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 0 }), RangeError, /scaleFactor a positive number/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: NaN }), RangeError, /scaleFactor/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: Infinity }), RangeError, /scaleFactor/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 0.2 }), RangeError, /output size of at least 1 in every dimension, got \[0,0\] for input size \[4,4\]/);
-    throwsWith(() => F.interpolate(x4, { size: 3, recomputeScaleFactor: true }), RangeError, /recomputeScaleFactor is not meaningful with an explicit size/);
+    throwsWith(() => F.interpolate(r.x, { size: [4, 4], scaleFactor: 2 }), TypeError, /^interpolate: expected only one of size and scaleFactor, got both/);
+    throwsWith(() => F.interpolate(r.x, { mode: "bilinear" }), TypeError, /^interpolate: expected size or scaleFactor, got neither/);
+    throwsWith(() => F.interpolate(r.x, undefined as never), TypeError, /neither/);
+    throwsWith(() => F.interpolate(r.x, { size: [4, 4, 4] }), TypeError, /expected size with 2 values for a 4-D input/, /got \[4,4,4\]/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: [2] }), TypeError, /scaleFactor with 2 values/);
+    throwsWith(() => F.interpolate(r.x, { size: 0 }), RangeError, /expected size a positive integer/, /got 0/);
+    throwsWith(() => F.interpolate(r.x, { size: 2.5 }), RangeError, /size a positive integer/);
+    throwsWith(() => F.interpolate(r.x, { size: "4" as never }), TypeError, /size/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 0 }), RangeError, /scaleFactor a positive number/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: NaN }), RangeError, /scaleFactor/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: Infinity }), RangeError, /scaleFactor/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 0.2 }), RangeError, /output size of at least 1 in every dimension, got \[0,0\] for input size \[4,4\]/);
+    throwsWith(() => F.interpolate(r.x, { size: 3, recomputeScaleFactor: true }), RangeError, /recomputeScaleFactor is not meaningful with an explicit size/);
   });
 
   it("modes, alignCorners and the input rank", () => {
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 2, mode: "cubic" as never }), RangeError, /^interpolate: expected mode one of "nearest", .*"area", got "cubic"/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 2, alignCorners: true }), RangeError, /alignCorners can only be set with the interpolating modes/, /"nearest"/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 2, mode: "area", alignCorners: false }), RangeError, /alignCorners/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 2, mode: "bilinear", alignCorners: 1 as never }), TypeError, /alignCorners true or false/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 2, mode: "cubic" as never }), RangeError, /^interpolate: expected mode one of "nearest", .*"area", got "cubic"/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 2, alignCorners: true }), RangeError, /alignCorners can only be set with the interpolating modes/, /"nearest"/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 2, mode: "area", alignCorners: false }), RangeError, /alignCorners/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 2, mode: "bilinear", alignCorners: 1 as never }), TypeError, /alignCorners true or false/);
     throwsWith(() => F.interpolate(tensor([1, 2, 3], [1, 1, 3]), { size: 5, mode: "bilinear" }), RangeError, /mode "bilinear" needs a 4-D input, got 3-D/);
-    throwsWith(() => F.interpolate(x4, { size: 5, mode: "linear" }), RangeError, /mode "linear" needs a 3-D input, got 4-D/);
-    throwsWith(() => F.interpolate(x4, { size: 5, mode: "trilinear" }), RangeError, /needs a 5-D input/);
+    throwsWith(() => F.interpolate(r.x, { size: 5, mode: "linear" }), RangeError, /mode "linear" needs a 3-D input, got 4-D/);
+    throwsWith(() => F.interpolate(r.x, { size: 5, mode: "trilinear" }), RangeError, /needs a 5-D input/);
     throwsWith(() => F.interpolate(tensor([1, 2], [1, 2]), { size: 5 }), RangeError, /3-D, 4-D or 5-D input/);
     throwsWith(() => F.interpolate(zeros([1, 2, 0]), { size: 5 }), RangeError, /non-zero channel and spatial sizes/);
     throwsWith(() => F.interpolate(tensor([1, 2], [1, 1, 2], { dtype: "int32" }), { size: 5 }), TypeError, /input of dtype float32, got int32/);
     throwsWith(() => F.interpolate([1, 2] as never, { size: 5 }), TypeError, /^interpolate: expected input a Tensor/);
-    throwsWith(() => F.interpolate(x4, { scaleFactor: 2, scale_factor: 2 } as never), TypeError, /unknown option "scale_factor" \(did you mean scaleFactor\?\)/);
+    throwsWith(() => F.interpolate(r.x, { scaleFactor: 2, scale_factor: 2 } as never), TypeError, /unknown option "scale_factor" \(did you mean scaleFactor\?\)/);
   });
 
   it("modules name themselves, and Upsample() without a size is refused when built", () => {
     throwsWith(() => new nn.Upsample(), TypeError, /^Upsample: expected size or scaleFactor, got neither/);
-    throwsWith(() => new nn.Upsample({ size: 3, mode: "bicubic" }).forward(x4.select(0, 0)), RangeError, /^Upsample: mode "bicubic" needs a 4-D input/);
+    throwsWith(() => new nn.Upsample({ size: 3, mode: "bicubic" }).forward(r.x.select(0, 0)), RangeError, /^Upsample: mode "bicubic" needs a 4-D input/);
     throwsWith(() => new nn.PixelShuffle(0), RangeError, /^PixelShuffle: expected upscaleFactor a positive integer, got 0/);
     throwsWith(() => new nn.PixelUnshuffle(2).forward(rand([1, 2, 5, 4])), RangeError, /^PixelUnshuffle: expected the height \(size\(-2\) = 5\) divisible by downscaleFactor 2/);
   });
@@ -227,7 +204,7 @@ describe("errors", () => {
     throwsWith(() => F.pixelShuffle(rand([1, 5, 4, 4]), 2), RangeError, /^pixelShuffle: expected the channel dimension \(size\(-3\) = 5\) divisible by upscaleFactor squared \(4\)/);
     throwsWith(() => F.pixelUnshuffle(rand([1, 2, 4, 5]), 2), RangeError, /width \(size\(-1\) = 5\)/);
     throwsWith(() => F.pixelShuffle(rand([4, 4]), 2), RangeError, /at least 3 dimensions/);
-    throwsWith(() => F.pixelShuffle(x4, 1.5), RangeError, /upscaleFactor a positive integer, got 1.5/);
+    throwsWith(() => F.pixelShuffle(r.x, 1.5), RangeError, /upscaleFactor a positive integer, got 1.5/);
   });
 });
 

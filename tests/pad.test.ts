@@ -2,10 +2,11 @@
 // module class where one exists; seeded property tests against the float64 reference of
 // tests/opinfo/resample.ts (random ranks, amounts, negative crops, hostile values, views);
 // every promised error; a flat heap.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { F, type Tensor, memory, nn, rand, tensor, tidy } from "../src/index";
 import { expectExact } from "./helpers/allclose";
 import { Fixtures, type TensorRef } from "./helpers/fixtures";
+import { refusals } from "./helpers/refusal";
 import { rng } from "./helpers/random";
 import { padRef } from "./opinfo/resample";
 import { compare } from "./opinfo/runner";
@@ -127,60 +128,36 @@ describe("random shapes and amounts against the float64 reference", () => {
   });
 });
 
-let x4: Tensor;
-let before: ReturnType<typeof memory>;
-
 describe("errors", () => {
-  beforeEach(() => {
-    x4 = rand([1, 1, 3, 3]);
-    before = memory();
-  });
-
-  afterEach(() => {
-    expect(memory().tensors).toBe(before.tensors);
-    expect(memory().bytes).toBe(before.bytes);
-    x4.dispose();
-  });
-
-  function throwsWith(fn: () => unknown, type: typeof TypeError | typeof RangeError, ...patterns: RegExp[]): void {
-    const values = x4.toArray();
-    let error: unknown = null;
-    try {
-      tidy(fn);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(type);
-    for (const p of patterns) expect((error as Error).message).toMatch(p);
-    expect(Array.from(x4.toArray())).toEqual(Array.from(values));
-  }
+  const r = refusals(() => rand([1, 1, 3, 3]));
+  const throwsWith = r.throwsWith;
 
   it("the pad list", () => {
-    throwsWith(() => F.pad(x4, [1, 2, 3]), RangeError, /^pad: expected pad an even number of values/, /got \[1,2,3\]/);
-    throwsWith(() => F.pad(x4, new Array(10).fill(1)), RangeError, /at most 8 pad values .* shape \[1,1,3,3\], got 10/);
-    throwsWith(() => F.pad(x4, [1.5, 1]), TypeError, /^pad: expected pad an array of integers/);
-    throwsWith(() => F.pad(x4, 2 as never), TypeError, /pad an array of integers/);
-    throwsWith(() => F.pad(x4, [-2, -2]), RangeError, /crops more than the input of shape \[1,1,3,3\] holds \(output shape \[1,1,3,-1\]\)/);
+    throwsWith(() => F.pad(r.x, [1, 2, 3]), RangeError, /^pad: expected pad an even number of values/, /got \[1,2,3\]/);
+    throwsWith(() => F.pad(r.x, new Array(10).fill(1)), RangeError, /at most 8 pad values .* shape \[1,1,3,3\], got 10/);
+    throwsWith(() => F.pad(r.x, [1.5, 1]), TypeError, /^pad: expected pad an array of integers/);
+    throwsWith(() => F.pad(r.x, 2 as never), TypeError, /pad an array of integers/);
+    throwsWith(() => F.pad(r.x, [-2, -2]), RangeError, /crops more than the input of shape \[1,1,3,3\] holds \(output shape \[1,1,3,-1\]\)/);
   });
 
   it("modes and their limits", () => {
-    throwsWith(() => F.pad(x4, [1, 1], { mode: "wrap" as never }), RangeError, /^pad: expected mode one of "constant", "reflect", "replicate", "circular", got "wrap"/);
-    throwsWith(() => F.pad(x4, [3, 3, 3, 3], { mode: "reflect" }), RangeError, /reflect padding must be less than the size of the dimension it pads, got padding \(3, 3\) for dimension 3 of size 3/);
-    throwsWith(() => F.pad(x4.reshape(1, 3, 3), [4, 0], { mode: "circular" }), RangeError, /would wrap around more than once/);
-    throwsWith(() => F.pad(x4.reshape(1, 3, 3), [3, -1], { mode: "circular" }), RangeError, /after cropping \(it would wrap around more than once\), got padding \(3, -1\)/);
-    throwsWith(() => F.pad(x4, [-2, -1, 0, 0], { mode: "replicate" }), RangeError, /leaves no element of dimension 3/);
-    throwsWith(() => F.pad(x4, [1, 1], { mode: "reflect" }), RangeError, /pads the last 1, 2 or 3 dimensions of an input with 2 or 3 dimensions/);
-    throwsWith(() => F.pad(x4, [1, 1], { mode: "reflect", value: 2 }), RangeError, /mode "reflect" takes no value, got value 2/);
-    throwsWith(() => F.pad(x4, [1, 1], { value: "1" as never }), TypeError, /expected value a number/);
+    throwsWith(() => F.pad(r.x, [1, 1], { mode: "wrap" as never }), RangeError, /^pad: expected mode one of "constant", "reflect", "replicate", "circular", got "wrap"/);
+    throwsWith(() => F.pad(r.x, [3, 3, 3, 3], { mode: "reflect" }), RangeError, /reflect padding must be less than the size of the dimension it pads, got padding \(3, 3\) for dimension 3 of size 3/);
+    throwsWith(() => F.pad(r.x.reshape(1, 3, 3), [4, 0], { mode: "circular" }), RangeError, /would wrap around more than once/);
+    throwsWith(() => F.pad(r.x.reshape(1, 3, 3), [3, -1], { mode: "circular" }), RangeError, /after cropping \(it would wrap around more than once\), got padding \(3, -1\)/);
+    throwsWith(() => F.pad(r.x, [-2, -1, 0, 0], { mode: "replicate" }), RangeError, /leaves no element of dimension 3/);
+    throwsWith(() => F.pad(r.x, [1, 1], { mode: "reflect" }), RangeError, /pads the last 1, 2 or 3 dimensions of an input with 2 or 3 dimensions/);
+    throwsWith(() => F.pad(r.x, [1, 1], { mode: "reflect", value: 2 }), RangeError, /mode "reflect" takes no value, got value 2/);
+    throwsWith(() => F.pad(r.x, [1, 1], { value: "1" as never }), TypeError, /expected value a number/);
     throwsWith(() => F.pad(tensor([1], [1, 1, 1], { dtype: "int32" }), [1, 1]), TypeError, /dtype float32/);
-    throwsWith(() => F.pad(x4, [1, 1], { Mode: "reflect" } as never), TypeError, /unknown option "Mode" \(did you mean mode\?\)/);
+    throwsWith(() => F.pad(r.x, [1, 1], { Mode: "reflect" } as never), TypeError, /unknown option "Mode" \(did you mean mode\?\)/);
   });
 
   it("modules name themselves and check their padding", () => {
-    throwsWith(() => new nn.ReflectionPad2d(4).forward(x4), RangeError, /^ReflectionPad2d: reflect padding must be less than/);
+    throwsWith(() => new nn.ReflectionPad2d(4).forward(r.x), RangeError, /^ReflectionPad2d: reflect padding must be less than/);
     throwsWith(() => new nn.ZeroPad2d([1, 2, 3]), TypeError, /^ZeroPad2d: expected padding an integer or an array of 4 integers, got \[1,2,3\]/);
     throwsWith(() => new nn.ConstantPad1d(1, "x" as never), TypeError, /^ConstantPad1d: expected value a number/);
-    throwsWith(() => new nn.CircularPad3d(1).forward(x4.reshape(1, 3, 3)), RangeError, /^CircularPad3d: mode "circular" pads/);
+    throwsWith(() => new nn.CircularPad3d(1).forward(r.x.reshape(1, 3, 3)), RangeError, /^CircularPad3d: mode "circular" pads/);
   });
 });
 

@@ -3,96 +3,68 @@
 // unchanged, nothing leaks, and the heap keeps working.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { F, type Tensor, memory, nn, ones, rand, tensor, tidy, zeros } from "../src/index";
+import { refusals } from "./helpers/refusal";
 
-let x4: Tensor;
-let before: ReturnType<typeof memory>;
-
-beforeEach(() => {
-  x4 = rand([1, 2, 6, 6]);
-  before = memory();
-});
-
-afterEach(() => {
-  // No failed call leaves a tensor or a byte behind.
-  expect(memory().tensors).toBe(before.tensors);
-  expect(memory().bytes).toBe(before.bytes);
-  x4.dispose();
-});
-
-/**
- * Asserts `fn` throws `type` with a message matching every pattern, and that `x4` is
- * unchanged. `fn` runs in tidy(), which frees the temporaries it makes for the call.
- */
-function throwsWith(fn: () => unknown, type: typeof TypeError | typeof RangeError, ...patterns: RegExp[]): void {
-  const values = x4.toArray();
-  let error: unknown = null;
-  try {
-    tidy(fn);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(type);
-  for (const p of patterns) expect((error as Error).message).toMatch(p);
-  expect(Array.from(x4.toArray())).toEqual(Array.from(values));
-}
+const r = refusals(() => rand([1, 2, 6, 6]));
+const throwsWith = r.throwsWith;
 
 describe("window arguments", () => {
   it("padding larger than half the kernel", () => {
-    throwsWith(() => F.maxPool2d(x4, 2, { padding: 2 }), RangeError, /^maxPool2d: /, /padding at most half the kernel size/, /\[2,2\]/);
-    throwsWith(() => F.avgPool2d(x4, 3, { padding: [1, 2] }), RangeError, /^avgPool2d: /, /allows up to \[1,1\]/, /got \[1,2\]/);
+    throwsWith(() => F.maxPool2d(r.x, 2, { padding: 2 }), RangeError, /^maxPool2d: /, /padding at most half the kernel size/, /\[2,2\]/);
+    throwsWith(() => F.avgPool2d(r.x, 3, { padding: [1, 2] }), RangeError, /^avgPool2d: /, /allows up to \[1,1\]/, /got \[1,2\]/);
     throwsWith(() => F.maxPool1d(tensor([1, 2, 3, 4], [1, 1, 4]), 3, { padding: 2 }), RangeError, /^maxPool1d: /);
     throwsWith(() => new nn.MaxPool3d(3, { padding: 2 }), RangeError, /^MaxPool3d: /, /padding/);
   });
 
   it("kernel size, stride and dilation must be positive integers, padding non-negative", () => {
-    throwsWith(() => F.maxPool2d(x4, 0), RangeError, /^maxPool2d: expected kernelSize positive integers, got 0/);
-    throwsWith(() => F.maxPool2d(x4, [2, 2, 2]), TypeError, /kernelSize an integer or an array of 2 integers/);
-    throwsWith(() => F.maxPool2d(x4, 2.5), TypeError, /kernelSize/);
-    throwsWith(() => F.avgPool2d(x4, 2, { stride: 0 }), RangeError, /stride positive integers, got 0/);
-    throwsWith(() => F.maxPool2d(x4, 2, { dilation: [1, 0] }), RangeError, /dilation positive integers/);
-    throwsWith(() => F.maxPool2d(x4, 2, { padding: -1 }), RangeError, /padding integers >= 0/);
-    throwsWith(() => F.maxPool2d(x4, "2" as unknown as number), TypeError, /kernelSize/);
+    throwsWith(() => F.maxPool2d(r.x, 0), RangeError, /^maxPool2d: expected kernelSize positive integers, got 0/);
+    throwsWith(() => F.maxPool2d(r.x, [2, 2, 2]), TypeError, /kernelSize an integer or an array of 2 integers/);
+    throwsWith(() => F.maxPool2d(r.x, 2.5), TypeError, /kernelSize/);
+    throwsWith(() => F.avgPool2d(r.x, 2, { stride: 0 }), RangeError, /stride positive integers, got 0/);
+    throwsWith(() => F.maxPool2d(r.x, 2, { dilation: [1, 0] }), RangeError, /dilation positive integers/);
+    throwsWith(() => F.maxPool2d(r.x, 2, { padding: -1 }), RangeError, /padding integers >= 0/);
+    throwsWith(() => F.maxPool2d(r.x, "2" as unknown as number), TypeError, /kernelSize/);
   });
 
   it("an output size below 1", () => {
     throwsWith(() => F.avgPool2d(rand([1, 1, 2, 2]), 4), RangeError, /^avgPool2d: expected an output size of at least 1/, /got \[0,0\]/, /input size \[2,2\]/);
-    throwsWith(() => F.maxPool2d(x4, [7, 1]), RangeError, /output size of at least 1.*got \[0,6\]/);
+    throwsWith(() => F.maxPool2d(r.x, [7, 1]), RangeError, /output size of at least 1.*got \[0,6\]/);
     throwsWith(() => F.maxPool1d(tensor([1, 2, 3], [1, 1, 3]), 2, { dilation: 3 }), RangeError, /at least 1/);
   });
 
   it("option names and types", () => {
-    throwsWith(() => F.maxPool2d(x4, 2, { return_indices: true } as never), TypeError, /unknown option "return_indices" \(did you mean returnIndices\?\)/);
+    throwsWith(() => F.maxPool2d(r.x, 2, { return_indices: true } as never), TypeError, /unknown option "return_indices" \(did you mean returnIndices\?\)/);
     throwsWith(() => F.avgPool1d(tensor([1, 2, 3, 4], [1, 1, 4]), 2, { divisorOverride: 2 } as never), TypeError, /^avgPool1d: unknown option "divisorOverride"/);
-    throwsWith(() => F.maxPool2d(x4, 2, { ceilMode: 1 as never }), TypeError, /ceilMode true or false, got 1/);
-    throwsWith(() => F.avgPool2d(x4, 2, { countIncludePad: "no" as never }), TypeError, /countIncludePad/);
-    throwsWith(() => F.avgPool2d(x4, 2, { divisorOverride: 0 }), RangeError, /divisorOverride a non-zero integer, got 0/);
+    throwsWith(() => F.maxPool2d(r.x, 2, { ceilMode: 1 as never }), TypeError, /ceilMode true or false, got 1/);
+    throwsWith(() => F.avgPool2d(r.x, 2, { countIncludePad: "no" as never }), TypeError, /countIncludePad/);
+    throwsWith(() => F.avgPool2d(r.x, 2, { divisorOverride: 0 }), RangeError, /divisorOverride a non-zero integer, got 0/);
     throwsWith(() => F.avgPool3d(rand([1, 1, 2, 2, 2]), 2, { divisorOverride: 1.5 }), TypeError, /divisorOverride/);
-    throwsWith(() => F.maxPool2d(x4, 2, 3 as never), TypeError, /options an options object/);
+    throwsWith(() => F.maxPool2d(r.x, 2, 3 as never), TypeError, /options an options object/);
   });
 
   it("LPPool normType", () => {
-    throwsWith(() => F.lpPool2d(x4, 0, 2), RangeError, /^lpPool2d: expected normType a non-zero number, got 0/);
+    throwsWith(() => F.lpPool2d(r.x, 0, 2), RangeError, /^lpPool2d: expected normType a non-zero number, got 0/);
     throwsWith(() => F.lpPool1d(tensor([1, 2], [1, 1, 2]), "2" as never, 2), TypeError, /normType a number/);
     throwsWith(() => new nn.LPPool2d(NaN, 2), TypeError, /^LPPool2d: /);
-    throwsWith(() => F.lpPool2d(x4, 2, 2, { padding: 1 } as never), TypeError, /unknown option "padding"/);
+    throwsWith(() => F.lpPool2d(r.x, 2, 2, { padding: 1 } as never), TypeError, /unknown option "padding"/);
   });
 
   it("adaptive output sizes", () => {
-    throwsWith(() => F.adaptiveAvgPool2d(x4, -1), RangeError, /^adaptiveAvgPool2d: expected outputSize/);
-    throwsWith(() => F.adaptiveAvgPool2d(x4, "2" as never), TypeError, /^adaptiveAvgPool2d: expected outputSize/);
-    throwsWith(() => F.adaptiveMaxPool2d(x4, [2, 2, 2]), TypeError, /outputSize/);
-    throwsWith(() => F.adaptiveMaxPool2d(x4, [2, 1.5]), TypeError, /outputSize/);
+    throwsWith(() => F.adaptiveAvgPool2d(r.x, -1), RangeError, /^adaptiveAvgPool2d: expected outputSize/);
+    throwsWith(() => F.adaptiveAvgPool2d(r.x, "2" as never), TypeError, /^adaptiveAvgPool2d: expected outputSize/);
+    throwsWith(() => F.adaptiveMaxPool2d(r.x, [2, 2, 2]), TypeError, /outputSize/);
+    throwsWith(() => F.adaptiveMaxPool2d(r.x, [2, 1.5]), TypeError, /outputSize/);
     throwsWith(() => new nn.AdaptiveAvgPool3d([1, 2]), TypeError, /^AdaptiveAvgPool3d: /);
-    throwsWith(() => F.adaptiveMaxPool1d(x4.select(0, 0), 2, { return_indices: true } as never), TypeError, /unknown option/);
+    throwsWith(() => F.adaptiveMaxPool1d(r.x.select(0, 0), 2, { return_indices: true } as never), TypeError, /unknown option/);
   });
 });
 
 describe("inputs", () => {
   it("wrong rank, with PyTorch's unbatched shapes named", () => {
     throwsWith(() => F.maxPool2d(rand([6, 6]), 2), RangeError, /^maxPool2d: expected input with 3 \(unbatched\) or 4 \(batched\) dimensions, got 2 \(shape \[6,6\]\)/);
-    throwsWith(() => F.avgPool1d(x4, 2), RangeError, /^avgPool1d: expected input with 2 \(unbatched\) or 3 \(batched\)/);
+    throwsWith(() => F.avgPool1d(r.x, 2), RangeError, /^avgPool1d: expected input with 2 \(unbatched\) or 3 \(batched\)/);
     throwsWith(() => F.adaptiveAvgPool3d(rand([2, 6, 6]), 1), RangeError, /^adaptiveAvgPool3d: expected input with 4 \(unbatched\) or 5 \(batched\)/);
-    throwsWith(() => new nn.MaxPool1d(2).forward(x4), RangeError, /^MaxPool1d: /);
+    throwsWith(() => new nn.MaxPool1d(2).forward(r.x), RangeError, /^MaxPool1d: /);
   });
 
   it("dtype, type and disposal", () => {
@@ -129,7 +101,7 @@ describe("max unpooling", () => {
   let pooled: Tensor;
   let indices: Tensor;
   beforeEach(() => {
-    [pooled, indices] = F.maxPool2d(x4, 2, { returnIndices: true });
+    [pooled, indices] = F.maxPool2d(r.x, 2, { returnIndices: true });
   });
   afterEach(() => {
     pooled.dispose();
@@ -137,7 +109,7 @@ describe("max unpooling", () => {
   });
 
   it("indices of another shape or dtype", () => {
-    const [pb, ib] = F.maxPool2d(x4, 3, { returnIndices: true });
+    const [pb, ib] = F.maxPool2d(r.x, 3, { returnIndices: true });
     const asFloat = ones([1, 2, 3, 3]);
     try {
       throwsWith(() => F.maxUnpool2d(pooled, ib, 2), RangeError, /^maxUnpool2d: expected indices of the input's shape \[1,2,3,3\], got \[1,2,2,2\]/);
@@ -196,8 +168,8 @@ describe("max unpooling", () => {
 describe("the heap works after every error", () => {
   it("a valid call right after failed ones gives the right answer", () => {
     for (let i = 0; i < 20; i++) {
-      expect(() => F.maxPool2d(x4, 2, { padding: 3 })).toThrow(RangeError);
-      expect(() => F.maxUnpool2d(x4, x4, 2)).toThrow(TypeError);
+      expect(() => F.maxPool2d(r.x, 2, { padding: 3 })).toThrow(RangeError);
+      expect(() => F.maxUnpool2d(r.x, r.x, 2)).toThrow(TypeError);
     }
     const t = tensor([1, 5, 2, 4, 3, 6, 0, 7], [1, 1, 2, 4]);
     const [y, idx] = F.maxPool2d(t, 2, { returnIndices: true });
