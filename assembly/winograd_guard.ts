@@ -25,8 +25,10 @@
 // always flags the tile; so do values far above their neighbours, whatever the weights.
 //
 // Cost: one pass over the padded input per group (icg multiply-adds per pixel, against
-// about 2.25 * ocg for the Winograd GEMM itself) and ~200 scalar operations per tile.
+// about 2.25 * ocg for the Winograd GEMM itself) and a SIMD scan of each tile's region;
+// only tiles the region alone cannot clear (zero padding, outliers) check every window.
 
+import { hsum } from "./simd";
 import { WINOGRAD_2X2_3X3, WINOGRAD_4_5, WINOGRAD_4X4_3X3 } from "./winograd_common";
 
 /** The tolerance a direct float32 convolution is held to, halved (see the header). */
@@ -94,18 +96,36 @@ export function tileIsAccurate(s: usize, Wq: i32, v: i32, valid: i32): bool {
   const mh = v == WINOGRAD_2X2_3X3 ? 2 : v == WINOGRAD_4X4_3X3 ? 4 : 1, mw = v == WINOGRAD_2X2_3X3 ? 2 : 4;
   const rh = mh + kh - 1, rw = mw + kw - 1;
   const rowBytes = <usize>Wq << 2;
-  let total: f32 = 0, most: f32 = 0;
+  // The region's sum, largest and smallest value, four columns at a time (NaN propagates
+  // through f32x4.max/min and the sum).
+  let sum4 = f32x4.splat(0), most4 = f32x4.splat(0), least4 = f32x4.splat(Infinity);
+  let total: f32 = 0, most: f32 = 0, least: f32 = Infinity;
   for (let r = 0; r < rh; r++) {
-    for (let c = 0; c < rw; c++) {
-      const a = load<f32>(s + <usize>r * rowBytes + (<usize>c << 2));
+    const row = s + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= rw; c += 4) {
+      const a = v128.load(row + (<usize>c << 2));
+      sum4 = f32x4.add(sum4, a);
+      most4 = f32x4.max(most4, a);
+      least4 = f32x4.min(least4, a);
+    }
+    for (; c < rw; c++) {
+      const a = load<f32>(row + (<usize>c << 2));
       total += a;
       most = max(most, a);
+      least = min(least, a);
     }
   }
+  total += hsum(sum4);
+  most = max(max(max(most, f32x4.extract_lane(most4, 0)), max(f32x4.extract_lane(most4, 1), f32x4.extract_lane(most4, 2))), f32x4.extract_lane(most4, 3));
+  least = min(min(min(least, f32x4.extract_lane(least4, 0)), min(f32x4.extract_lane(least4, 1), f32x4.extract_lane(least4, 2))), f32x4.extract_lane(least4, 3));
   const estimate = EPS * (singleGain(v) * most + SUM_GAIN * total);
   // Written so that a NaN or infinite estimate fails every comparison.
   if (estimate <= GUARD_ATOL) return true;
   if (!(estimate < Infinity)) return false;
+  // The common case, decided from the region alone: every window's sum less its largest
+  // value is at least (taps - 1) * the region's smallest value.
+  if (estimate <= GUARD_ATOL + GUARD_RTOL * <f32>(kh * kw - 1) * least) return true;
   const rows = valid >> 8, cols = valid & 0xff;
   for (let oy = 0; oy < rows; oy++) {
     for (let ox = 0; ox < cols; ox++) {

@@ -175,6 +175,7 @@ export function markdown({ rows, peak, machine, versions, options, notes, date, 
     }
   }
   if (tried) out.push("", tried.trim());
+  out.push("", "Earlier side-by-side comparisons (before and after a change, on the same machine) are in [HISTORY.md](HISTORY.md).");
   if (notes.length) {
     out.push("", "## Notes", "");
     for (const n of notes) out.push(`- ${n}`);
