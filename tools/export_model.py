@@ -525,8 +525,11 @@ def _index_spec(index):
     return out
 
 
-def to_graph(gm, input_names=None):
-    """The wasm-nn graph (a dict) of a traced GraphModule; raises UnsupportedOpsError."""
+def to_graph(gm, root=None):
+    """The wasm-nn graph (a dict) of a traced GraphModule; raises UnsupportedOpsError.
+
+    `root` is the traced model (default: the GraphModule, which keeps only the modules
+    forward calls): its other modules with weights are listed too, as its state dict has them."""
     problems = []
     modules = {}
     nodes = []
@@ -606,7 +609,8 @@ def to_graph(gm, input_names=None):
             problems.append(str(e))
             refs[node] = {"node": node.name}
     # Modules the forward never calls still own weights (and PyTorch's state dict has them).
-    for name, sub in gm.named_modules():
+    root = gm if root is None else root
+    for name, sub in root.named_modules():
         if name and name not in modules and not list(sub.children()) and (list(sub.parameters(recurse=False)) or list(sub.buffers(recurse=False))):
             try:
                 modules[name] = _module_entry(sub)
@@ -614,7 +618,7 @@ def to_graph(gm, input_names=None):
                 problems.append(f"{e} (the unused module {name})")
     if problems:
         raise UnsupportedOpsError(sorted(set(problems)))
-    order = {name: i for i, (name, _) in enumerate(gm.named_modules())}
+    order = {name: i for i, (name, _) in enumerate(root.named_modules())}
     modules = dict(sorted(modules.items(), key=lambda kv: order.get(kv[0], len(order))))
     return {"format": FORMAT, "version": VERSION, "inputs": inputs, "outputs": outputs, "modules": modules, "nodes": nodes}
 
@@ -636,7 +640,7 @@ def export(model, example_input, prefix):
     model.eval()
     try:
         gm = trace(model, examples)
-        graph = to_graph(gm)
+        graph = to_graph(gm, model)
     finally:
         model.train(was_training)
     state = {k: v for k, v in model.state_dict().items()}
