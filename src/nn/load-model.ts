@@ -113,7 +113,16 @@ export class LoadedModel extends Module {
     };
     try {
       for (const m of plan.modules) {
-        const module = m.spec.make(m.args.slice(), { ...m.options });
+        let module: Module;
+        try {
+          module = m.spec.make(m.args.slice(), { ...m.options });
+        } catch (e) {
+          // The constructor's own check (an option value out of range, say), named after the graph's module.
+          if (e instanceof TypeError || e instanceof RangeError) {
+            throw new (e.constructor as typeof TypeError)(`${LAYER}: module ${JSON.stringify(m.name)} (${m.type}): ${e.message}`);
+          }
+          throw e;
+        }
         const path = m.name.split(".");
         parentOf(path.slice(0, -1)).addChild(path[path.length - 1], module);
         this.#modules.set(m.name, module);
@@ -235,8 +244,13 @@ export function loadModel(graph: unknown, weights: Uint8Array | ArrayBuffer): Lo
   const header = readHeader(bytes);
   // A malformed file: loadSafetensors names the problem (and allocates nothing for one).
   if (header === null) {
-    for (const t of Object.values(loadSafetensors(bytes))) t.dispose();
-    throw rangeError(LAYER, "the weights are not a readable safetensors file");
+    try {
+      for (const t of Object.values(loadSafetensors(bytes))) t.dispose();
+    } catch (e) {
+      if (e instanceof RangeError || e instanceof TypeError) throw new (e.constructor as typeof RangeError)(`${LAYER}: weights: ${e.message}`);
+      throw e;
+    }
+    throw rangeError(LAYER, "weights: not a readable safetensors file");
   }
   checkWeights(plan, header);
   const model = new LoadedModel(plan);
