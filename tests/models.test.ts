@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { type Tensor, memory, nn } from "../src/index";
 import { modelInput, modelWeights, readModelFixture } from "./helpers/model-fill";
 
-const MODELS = ["mlp", "dcgan", "unet", "squeezenet1_1", "mobilenet_v2", "resnet18"];
+const MODELS = ["ops", "mlp", "dcgan", "unet", "squeezenet1_1", "mobilenet_v2", "resnet18"];
 
 function maxError(got: Float32Array, want: Float32Array): { abs: number; worst: number } {
   let abs = 0;

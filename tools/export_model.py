@@ -350,6 +350,8 @@ def _fn(target, spec, options=None, defaults=None, kind="call_function", positio
         opts = {}
         for n in names[positional:]:
             if n in b and b[n] is not None:
+                if n.startswith("_"):
+                    continue  # PyTorch's bookkeeping (softmax's _stacklevel), no effect on values
                 if n in ("inplace", "out"):
                     if n == "out":
                         raise _Unsupported(f"{what} with out=")
@@ -440,6 +442,7 @@ FUNCTIONS = {
     operator.neg: _fn("neg", ["input"]), torch.neg: _fn("neg", ["input"]),
     torch.exp: _fn("exp", ["input"]), torch.log: _fn("log", ["input"]), torch.sqrt: _fn("sqrt", ["input"]),
     torch.cat: _fn("cat", ["tensors", "dim"], defaults={"dim": 0}, positional=2),
+    torch.concat: _fn("cat", ["tensors", "dim"], defaults={"dim": 0}, positional=2),
     torch.stack: _fn("stack", ["tensors", "dim"], defaults={"dim": 0}, positional=2),
     torch.sum: _reduce("sum"), torch.mean: _reduce("mean"), torch.amax: _reduce("amax"),
     torch.flatten: _fn("flatten", ["input", "start_dim", "end_dim"], defaults={"start_dim": 0, "end_dim": -1}, kind="call_method", positional=3),

@@ -161,6 +161,27 @@ class MLP(nn.Module):
         return logits, logits.mean(dim=-1)
 
 
+class OpsMix(nn.Module):
+    """Functions, methods and indexing that the six models do not use; an unused module with weights."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 8, 3, padding="same", padding_mode="reflect")
+        self.pad = nn.ZeroPad2d(1)
+        self.unused = nn.Embedding(10, 4)
+
+    def forward(self, x):
+        b = x.shape[0]
+        y = self.conv(x)[:, None, 2:6, ..., ::2].squeeze(1)
+        y = torch.concat([y, y * 2], 1).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+        y = F.max_pool2d(F.leaky_relu(y, 0.2), 2) - 1.5
+        y = F.interpolate(y, scale_factor=2.0, mode="nearest")
+        y = self.pad(y).mean((2, 3), keepdim=True) / 3
+        z = torch.stack([y, -y.exp()], dim=0).sum(0)
+        w1, w2 = z.split(4, dim=1)
+        return F.softmax(w1.flatten(1), dim=-1) ** 2, torch.matmul(w2.reshape(b, 4), w2.reshape(4, b)).transpose(0, 1)
+
+
 MODELS = {
     "resnet18": (lambda: torchvision.models.resnet18(), (1, 3, 224, 224)),
     "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(), (1, 3, 224, 224)),
@@ -168,6 +189,7 @@ MODELS = {
     "dcgan": (lambda: DCGANGenerator(), (1, 100, 1, 1)),
     "unet": (lambda: UNet(), (1, 3, 64, 64)),
     "mlp": (lambda: MLP(), (4, 4, 8)),
+    "ops": (lambda: OpsMix(), (2, 4, 8, 8)),
 }
 
 
