@@ -11,3 +11,4 @@ export { Upsample, PixelShuffle, PixelUnshuffle } from "./resample";
 export { ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d } from "./pad";
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, type BatchNormModuleOptions, type InstanceNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions } from "./norm";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout, type DropoutModuleOptions } from "./dropout";
+export { loadModel, type LoadedModel, type ModelPart } from "./load-model";

@@ -2,3 +2,4 @@
 // of Node imports so it runs in browsers and edge runtimes unchanged.
 export * from "../index";
 export { type DecodedImage, decodeImage, encodeJpeg, encodePng, readImage, writeImage } from "./files";
+export { loadModelFile } from "./model";
