@@ -14,11 +14,11 @@
 //     through the same vector code, so a result never depends on its position.
 
 import {
-  ElementwiseDesc, MAX_WALK_DIMS, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_ADD_SCALED, OP_NEG, OP_EXP, OP_LOG, OP_SQRT,
+  ElementwiseDesc, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_ADD_SCALED, OP_NEG, OP_EXP, OP_LOG, OP_SQRT,
 } from "./abi";
 import { map, map2, storeTail } from "./map";
 import { abs4, exp4, logPositive4 } from "./vmath";
-import { advanceWalk, startWalk, Walk } from "./walk";
+import { advanceWalk, cursor, startWalk } from "./walk";
 
 // ---- operations ----
 
@@ -142,42 +142,37 @@ export function unary_f32(out: usize, x: usize, n: i32, op: i32): void {
   return v;
 }
 
+/** Four floats at p + o, or the splat value v when the operand is one broadcast value. */
+@inline function operand(p: usize, o: usize, splat: bool, v: v128): v128 {
+  return splat ? v : v128.load(p + o);
+}
+
+/** Results 0 .. (n rounded down to 16) of a row whose operands are contiguous or splat; returns where it stopped. */
+@inline function block16<Op>(out: usize, x: usize, xSplat: bool, y: usize, ySplat: bool, n: i32, a: v128): i32 {
+  const op = changetype<Op>(0);
+  const z = f32x4.splat(0);
+  const xv = v128.load32_splat(x), yv = v128.load32_splat(y);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    v128.store(out + o, op.simd(operand(x, o, xSplat, xv), operand(y, o, ySplat, yv), a, z, z));
+    v128.store(out + o, op.simd(operand(x, o + 16, xSplat, xv), operand(y, o + 16, ySplat, yv), a, z, z), 16);
+    v128.store(out + o, op.simd(operand(x, o + 32, xSplat, xv), operand(y, o + 32, ySplat, yv), a, z, z), 32);
+    v128.store(out + o, op.simd(operand(x, o + 48, xSplat, xv), operand(y, o + 48, ySplat, yv), a, z, z), 48);
+  }
+  return i;
+}
+
 /** One innermost row of n results into contiguous out; x and y advance sx, sy bytes per element (0: broadcast). */
 @inline function row<Op>(out: usize, x: usize, sx: isize, y: usize, sy: isize, n: i32, a: v128): void {
   const op = changetype<Op>(0);
   const z = f32x4.splat(0);
   let i = 0;
-  if (sx == 4 && sy == 4) {
-    for (; i + 16 <= n; i += 16) {
-      const o = <usize>i << 2;
-      const x0 = v128.load(x + o); const x1 = v128.load(x + o, 16); const x2 = v128.load(x + o, 32); const x3 = v128.load(x + o, 48);
-      const y0 = v128.load(y + o); const y1 = v128.load(y + o, 16); const y2 = v128.load(y + o, 32); const y3 = v128.load(y + o, 48);
-      v128.store(out + o, op.simd(x0, y0, a, z, z));
-      v128.store(out + o, op.simd(x1, y1, a, z, z), 16);
-      v128.store(out + o, op.simd(x2, y2, a, z, z), 32);
-      v128.store(out + o, op.simd(x3, y3, a, z, z), 48);
-    }
-  } else if (sx == 4 && sy == 0) {
-    const yv = v128.load32_splat(y);
-    for (; i + 16 <= n; i += 16) {
-      const o = <usize>i << 2;
-      const x0 = v128.load(x + o); const x1 = v128.load(x + o, 16); const x2 = v128.load(x + o, 32); const x3 = v128.load(x + o, 48);
-      v128.store(out + o, op.simd(x0, yv, a, z, z));
-      v128.store(out + o, op.simd(x1, yv, a, z, z), 16);
-      v128.store(out + o, op.simd(x2, yv, a, z, z), 32);
-      v128.store(out + o, op.simd(x3, yv, a, z, z), 48);
-    }
-  } else if (sx == 0 && sy == 4) {
-    const xv = v128.load32_splat(x);
-    for (; i + 16 <= n; i += 16) {
-      const o = <usize>i << 2;
-      const y0 = v128.load(y + o); const y1 = v128.load(y + o, 16); const y2 = v128.load(y + o, 32); const y3 = v128.load(y + o, 48);
-      v128.store(out + o, op.simd(xv, y0, a, z, z));
-      v128.store(out + o, op.simd(xv, y1, a, z, z), 16);
-      v128.store(out + o, op.simd(xv, y2, a, z, z), 32);
-      v128.store(out + o, op.simd(xv, y3, a, z, z), 48);
-    }
-  }
+  // Sixteen at a time where each operand is contiguous or one broadcast value; the
+  // constant flags fold away after inlining, leaving three specialised loops.
+  if (sx == 4 && sy == 4) i = block16<Op>(out, x, false, y, false, n, a);
+  else if (sx == 4 && sy == 0) i = block16<Op>(out, x, false, y, true, n, a);
+  else if (sx == 0 && sy == 4) i = block16<Op>(out, x, true, y, false, n, a);
   // Strided rows, and the last 1-15 elements of the others: four gathered lanes at a time.
   for (; i < n; i += 4) {
     const count = min(4, n - i);
@@ -195,22 +190,15 @@ export function unary_f32(out: usize, x: usize, n: i32, op: i32): void {
   const sx = <isize>d.xStride(last) << 2;
   const sy = <isize>d.yStride(last) << 2;
   const a = f32x4.splat(d.alpha);
-  const counters = COUNTERS;
-  const outer = startWalk(counters, last, d.sizesAt());
-  const w = changetype<Walk>(WALK);
-  w.a = x;
-  w.b = y;
+  const outer = startWalk(x, y, last, d.sizesAt());
   const rowBytes = <usize>n << 2;
   for (let o = 0; o < outer; o++) {
-    row<Op>(out, w.a, sx, w.b, sy, n, a);
+    row<Op>(out, cursor.a, sx, cursor.b, sy, n, a);
     out += rowBytes;
-    advanceWalk(w, counters, last, d.sizesAt(), d.xStridesAt(), d.yStridesAt());
+    advanceWalk(last, d.sizesAt(), d.xStridesAt(), d.yStridesAt());
   }
 }
 
-// Odometer counters of the walk (the kernels run on the calling thread only).
-const COUNTERS: usize = memory.data(MAX_WALK_DIMS * 4, 16);
-const WALK: usize = memory.data(offsetof<Walk>(), 16);
 
 /**
  * out = op(x, y) (op(x) for unary codes) over a contiguous output of the desc's sizes, x

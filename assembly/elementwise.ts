@@ -5,9 +5,7 @@
 import { MAX_STRIDED_DIMS, StridedCopyDesc } from "./abi";
 import { fillF32 } from "./buffers";
 import { hsum } from "./simd";
-import { advanceWalk, startWalk, Walk } from "./walk";
-
-const WALK: usize = memory.data(offsetof<Walk>(), 16);
+import { advanceWalk, cursor, startWalk } from "./walk";
 
 /** out[i] = value for i < n (float32). */
 export function fill_f32(out: usize, n: i32, value: f32): void {
@@ -38,14 +36,9 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
   const innerSize = d.size(last);
   const inStep = <isize>d.inStride(last) << 2;
   const outStep = <isize>d.outStride(last) << 2;
-  // Odometer counters for the outer dimensions (a static block: the copy runs on the calling thread only).
-  const counters = memory.data(MAX_STRIDED_DIMS * 4, 16);
-  const outer = startWalk(counters, last, d.sizesAt());
-  const w = changetype<Walk>(WALK);
-  w.a = input;
-  w.b = out;
+  const outer = startWalk(input, out, last, d.sizesAt());
   for (let o = 0; o < outer; o++) {
-    const src = w.a, dst = w.b;
+    const src = cursor.a, dst = cursor.b;
     if (inStep == 4 && outStep == 4) {
       memory.copy(dst, src, <usize>innerSize << 2);
     } else {
@@ -57,7 +50,7 @@ export function copyStrided_32(out: usize, input: usize, desc: usize): void {
         t += outStep;
       }
     }
-    advanceWalk(w, counters, last, d.sizesAt(), d.inStridesAt(), d.outStridesAt());
+    advanceWalk(last, d.sizesAt(), d.inStridesAt(), d.outStridesAt());
   }
 }
 

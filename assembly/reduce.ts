@@ -18,11 +18,10 @@
 // a NaN counts as the maximum (the first NaN wins).
 
 import { MAX_WALK_DIMS, REDUCE_MAX, REDUCE_MEAN, ReduceDesc } from "./abi";
-import { advanceWalk, startWalk, Walk } from "./walk";
+import { advanceWalk, cursor, startWalk } from "./walk";
 
-// Odometer counters: outer walk and inner walk (the kernels run on the calling thread only).
-const OUTER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
-const WALK: usize = memory.data(offsetof<Walk>(), 16);
+// Counters of the inner walk over the reduced dimensions (the outer one is walk.ts's; the
+// kernels run on the calling thread only).
 const INNER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
 
 /** Float64 accumulators of one output (two f64x2 for the four lanes of a float32 vector). */
@@ -164,12 +163,9 @@ export function reduce_f32(out: usize, input: usize, desc: usize): void {
   const outStep = <isize>d.outStride(last) << 2;
   // Four outputs at once pays when their inputs are adjacent and a row would be strided.
   const four = inStep == 4 && d.innerStride(d.innerNdim - 1) != 1 && d.innerStride(d.innerNdim - 1) != 0;
-  const outer = startWalk(OUTER, last, d.outerSizesAt());
-  const w = changetype<Walk>(WALK);
-  w.a = input;
-  w.b = out;
+  const outer = startWalk(input, out, last, d.outerSizesAt());
   for (let r = 0; r < outer; r++) {
-    const p = w.a, o = w.b;
+    const p = cursor.a, o = cursor.b;
     let i = 0;
     if (four) {
       for (; i + 4 <= n; i += 4) reduceFour(o + <usize>(<isize>i * outStep), <usize>outStep, p + (<usize>i << 2), d, op, count);
@@ -179,7 +175,7 @@ export function reduce_f32(out: usize, input: usize, desc: usize): void {
       // The mean divides in float64 (v * (1/count) would round twice).
       store<f32>(o + <usize>(<isize>i * outStep), <f32>(op == REDUCE_MEAN ? v / count : v));
     }
-    advanceWalk(w, OUTER, last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
+    advanceWalk(last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }
 
@@ -196,12 +192,9 @@ export function argmax_i32(out: usize, input: usize, desc: usize): void {
   const rowLast = d.innerNdim - 1;
   const rowLen = d.innerSize(rowLast);
   const s = <isize>d.innerStride(rowLast) << 2;
-  const outer = startWalk(OUTER, last, d.outerSizesAt());
-  const w = changetype<Walk>(WALK);
-  w.a = input;
-  w.b = out;
+  const outer = startWalk(input, out, last, d.outerSizesAt());
   for (let r = 0; r < outer; r++) {
-    const base = w.a, o = w.b;
+    const base = cursor.a, o = cursor.b;
     for (let i = 0; i < n; i++) {
       let p = base + <usize>(<isize>i * inStep);
       const rows = innerRows(d);
@@ -222,6 +215,6 @@ export function argmax_i32(out: usize, input: usize, desc: usize): void {
       }
       store<i32>(o + <usize>(<isize>i * outStep), bestAt);
     }
-    advanceWalk(w, OUTER, last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
+    advanceWalk(last, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }

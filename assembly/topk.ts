@@ -7,11 +7,9 @@
 // number beats a NaN; between equal values the lower index wins, so ties keep their
 // order.
 
-import { MAX_WALK_DIMS, ReduceDesc } from "./abi";
-import { advanceWalk, startWalk, Walk } from "./walk";
+import { ReduceDesc } from "./abi";
+import { advanceWalk, cursor, startWalk } from "./walk";
 
-const OUTER: usize = memory.data(MAX_WALK_DIMS * 4, 16);
-const WALK: usize = memory.data(offsetof<Walk>(), 16);
 
 /** Whether (a, ia) ranks before (b, ib). */
 @inline function better(a: f32, ia: i32, b: f32, ib: i32, largest: bool): bool {
@@ -103,12 +101,9 @@ export function topk_f32(values: usize, indices: usize, input: usize, scratch: u
   const outK = <isize>d.outKStride << 2;
   const last = d.outerNdim - 1;
   // Every kept dimension is walked here (each row is one topk), so the walk covers last + 1 of them.
-  const outer = startWalk(OUTER, last + 1, d.outerSizesAt());
-  const w = changetype<Walk>(WALK);
-  w.a = input;
-  w.b = 0;
+  const outer = startWalk(input, 0, last + 1, d.outerSizesAt());
   for (let r = 0; r < outer; r++) {
-    topkRow(values + w.b, indices + w.b, outK, w.a, step, n, d.k, scratch, largest);
-    advanceWalk(w, OUTER, last + 1, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
+    topkRow(values + cursor.b, indices + cursor.b, outK, cursor.a, step, n, d.k, scratch, largest);
+    advanceWalk(last + 1, d.outerSizesAt(), d.outerStridesAt(), d.outStridesAt());
   }
 }

@@ -398,77 +398,32 @@ export class Tensor {
   // ---- arithmetic, matmul and reductions (bodies in arithmetic.ts, matmul.ts, reduce.ts) ----
 
   /** this + alpha * other, broadcasting; other a tensor or a number. */
-  add(other: Tensor | number, options?: AlphaOptions): Tensor {
-    return addOp("Tensor.add", this, other, options);
-  }
-
+  add(other: Tensor | number, options?: AlphaOptions): Tensor { return addOp("Tensor.add", this, other, options); }
   /** this - alpha * other, broadcasting. */
-  sub(other: Tensor | number, options?: AlphaOptions): Tensor {
-    return subOp("Tensor.sub", this, other, options);
-  }
-
+  sub(other: Tensor | number, options?: AlphaOptions): Tensor { return subOp("Tensor.sub", this, other, options); }
   /** this * other, broadcasting. */
-  mul(other: Tensor | number): Tensor {
-    return mulOp("Tensor.mul", this, other);
-  }
-
+  mul(other: Tensor | number): Tensor { return mulOp("Tensor.mul", this, other); }
   /** this / other, broadcasting. */
-  div(other: Tensor | number): Tensor {
-    return divOp("Tensor.div", this, other);
-  }
-
+  div(other: Tensor | number): Tensor { return divOp("Tensor.div", this, other); }
   /** this ^ exponent, broadcasting. */
-  pow(exponent: Tensor | number): Tensor {
-    return powOp("Tensor.pow", this, exponent);
-  }
-
-  neg(): Tensor {
-    return unaryOp("Tensor.neg", UNARY.neg, this);
-  }
-
-  exp(): Tensor {
-    return unaryOp("Tensor.exp", UNARY.exp, this);
-  }
-
-  log(): Tensor {
-    return unaryOp("Tensor.log", UNARY.log, this);
-  }
-
-  sqrt(): Tensor {
-    return unaryOp("Tensor.sqrt", UNARY.sqrt, this);
-  }
-
+  pow(exponent: Tensor | number): Tensor { return powOp("Tensor.pow", this, exponent); }
+  neg(): Tensor { return unaryOp("Tensor.neg", UNARY.neg, this); }
+  exp(): Tensor { return unaryOp("Tensor.exp", UNARY.exp, this); }
+  log(): Tensor { return unaryOp("Tensor.log", UNARY.log, this); }
+  sqrt(): Tensor { return unaryOp("Tensor.sqrt", UNARY.sqrt, this); }
   /** Matrix product with torch.matmul's rules. */
-  matmul(other: Tensor): Tensor {
-    return matmulOp("Tensor.matmul", this, other);
-  }
-
+  matmul(other: Tensor): Tensor { return matmulOp("Tensor.matmul", this, other); }
   /** Sum over `dim` (all dimensions by default). */
-  sum(options?: ReduceOptions): Tensor {
-    return reduceOp("Tensor.sum", REDUCE_SUM, this, options);
-  }
-
+  sum(options?: ReduceOptions): Tensor { return reduceOp("Tensor.sum", REDUCE_SUM, this, options); }
   /** Mean over `dim` (all dimensions by default). */
-  mean(options?: ReduceOptions): Tensor {
-    return reduceOp("Tensor.mean", REDUCE_MEAN, this, options);
-  }
-
+  mean(options?: ReduceOptions): Tensor { return reduceOp("Tensor.mean", REDUCE_MEAN, this, options); }
   /** Maximum over `dim` (all dimensions by default). */
-  amax(options?: ReduceOptions): Tensor {
-    return reduceOp("Tensor.amax", REDUCE_MAX, this, options);
-  }
-
+  amax(options?: ReduceOptions): Tensor { return reduceOp("Tensor.amax", REDUCE_MAX, this, options); }
   /** Index (int32) of the first maximum along `dim`, or into the flattened tensor. */
-  argmax(options?: ArgmaxOptions): Tensor {
-    return argmaxOp("Tensor.argmax", this, options);
-  }
-
+  argmax(options?: ArgmaxOptions): Tensor { return argmaxOp("Tensor.argmax", this, options); }
   /** `[values, indices]` of the k largest (or smallest) elements along `dim` (default -1). */
-  topk(k: number, options?: TopkOptions): [Tensor, Tensor] {
-    return topkOp("Tensor.topk", this, k, options);
-  }
+  topk(k: number, options?: TopkOptions): [Tensor, Tensor] { return topkOp("Tensor.topk", this, k, options); }
 }
-
 
 /** A new contiguous tensor with uninitialised contents; `layer` names the caller in allocation errors. */
 export function emptyTensor(shape: readonly number[], dtype: DType = "float32", layer = "tensor"): Tensor {

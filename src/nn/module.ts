@@ -71,10 +71,7 @@ export abstract class Module {
 
   /** Every parameter of this module and its descendants, as `[dotted name, tensor]`. */
   namedParameters(prefix = ""): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [name, p] of this.#parameters) if (p !== null) out.push([prefix + name, p]);
-    for (const [name, child] of this.#children) out.push(...child.namedParameters(`${prefix}${name}.`));
-    return out;
+    return this.#named(prefix, (m) => m.#parameters);
   }
 
   parameters(): Tensor[] {
@@ -83,9 +80,14 @@ export abstract class Module {
 
   /** Every buffer of this module and its descendants, as `[dotted name, tensor]`. */
   namedBuffers(prefix = ""): [string, Tensor][] {
+    return this.#named(prefix, (m) => m.#buffers);
+  }
+
+  /** The tensors `own` picks from this module and each descendant, under dotted names (absent ones skipped). */
+  #named(prefix: string, own: (m: Module) => Map<string, Tensor | null>): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [name, b] of this.#buffers) if (b !== null) out.push([prefix + name, b]);
-    for (const [name, child] of this.#children) out.push(...child.namedBuffers(`${prefix}${name}.`));
+    for (const [name, t] of own(this)) if (t !== null) out.push([prefix + name, t]);
+    for (const [name, child] of this.#children) out.push(...child.#named(`${prefix}${name}.`, own));
     return out;
   }
 
