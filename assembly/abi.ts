@@ -64,6 +64,11 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   groups: i32;
   /** PAD_ZEROS, PAD_REFLECT, PAD_REPLICATE or PAD_CIRCULAR. */
   paddingMode: i32;
+  /** Weights prepared by convPackWeights_f32 for this descriptor (a cache), or 0: prepare them per call. */
+  packed: i32;
+  /** The epilogue clamps every output to [clampMin, clampMax] (a fused ReLU is [0, +inf]); NaN stays NaN. */
+  clampMin: f32;
+  clampMax: f32;
 }
 
 /**

@@ -14,6 +14,7 @@
 
 import { map, map2 } from "./map";
 import { abs4, exp4, expNeg4, expm1_4, log1p01_4, normalCdf4, sigmoid4, tanh4, tanhshrink4 } from "./vmath";
+import { Clamp } from "./clamp";
 
 // ---- piecewise-linear ----
 
@@ -25,13 +26,7 @@ import { abs4, exp4, expNeg4, expm1_4, log1p01_4, normalCdf4, sigmoid4, tanh4, t
 }
 export function relu_f32(out: usize, input: usize, n: i32): void { map<Relu>(out, input, n, 0, 0, 0); }
 
-/** Clamps to [a, b] (hardtanh; relu6 is [0, 6]); NaN stays NaN. REQUIRES: a <= b. */
-@final @unmanaged class Hardtanh {
-  @inline simd(x: v128, y: v128, a: v128, b: v128, c: v128): v128 {
-    return f32x4.pmin(f32x4.pmax(x, a), b);
-  }
-}
-export function hardtanh_f32(out: usize, input: usize, n: i32, minVal: f32, maxVal: f32): void { map<Hardtanh>(out, input, n, minVal, maxVal, 0); }
+export function hardtanh_f32(out: usize, input: usize, n: i32, minVal: f32, maxVal: f32): void { map<Clamp>(out, input, n, minVal, maxVal, 0); }
 
 /** x > 0 ? x : x * a (leaky_relu, and rrelu in eval mode with the mean slope). */
 @final @unmanaged class LeakyRelu {

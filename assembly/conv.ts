@@ -15,9 +15,11 @@
 
 import { ConvDesc, PAD_REFLECT } from "./abi";
 import { align16 } from "./buffers";
-import { gemm, gemmScratchBytes, A_DENSE, B_DENSE, B_GATHER, BIAS_NONE, BIAS_ROW } from "./gemm";
+import { gemm, gemmScratchBytes, packAWhole, packedABytes, A_DENSE, A_PACKED, B_DENSE, B_GATHER, BIAS_NONE, BIAS_ROW } from "./gemm";
 import { depthwise, depthwiseScratchBytes } from "./depthwise";
-import { winograd, winogradScratchBytes, WINOGRAD_NONE } from "./winograd";
+import { winograd, winogradPack, winogradPackedBytes, winogradScratchBytes, WINOGRAD_NONE } from "./winograd";
+import { map } from "./map";
+import { Clamp } from "./clamp";
 import { padPlanes } from "./conv_pad";
 import { convMethod, hasPadding, inPerGroup, outPerGroup, CONV_DEPTHWISE, CONV_POINTWISE } from "./conv_plan";
 
@@ -38,6 +40,35 @@ export function convScratchBytes(desc: usize): i32 {
   return wino < 0 ? wino : max(direct, wino);
 }
 
+/**
+ * Bytes of the weights conv_f32 can take prepared (ConvDesc.packed) for `desc`: the GEMM's
+ * packed A panels of each group, or Winograd's transformed tiles; 0 when the method reads
+ * the weights as they are (depthwise), or a negative number past 2 GiB.
+ */
+export function convPackedBytes(desc: usize): i32 {
+  const d = changetype<ConvDesc>(desc);
+  const method = convMethod(d);
+  if (method == CONV_DEPTHWISE) return 0;
+  if (method != WINOGRAD_NONE && method != CONV_POINTWISE) return winogradPackedBytes(d, method);
+  const bytes = <i64>d.groups * packedABytes(outPerGroup(d), inPerGroup(d) * d.kernelD * d.kernelH * d.kernelW);
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
+}
+
+/** Prepares `weight` for `desc` into dst (convPackedBytes(desc) bytes), once per weight version. */
+export function convPackWeights_f32(dst: usize, weight: usize, desc: usize): void {
+  const d = changetype<ConvDesc>(desc);
+  const method = convMethod(d);
+  if (method == CONV_DEPTHWISE) return;
+  if (method != WINOGRAD_NONE && method != CONV_POINTWISE) {
+    winogradPack(dst, weight, d, method);
+    return;
+  }
+  const ocg = outPerGroup(d), Kg = inPerGroup(d) * d.kernelD * d.kernelH * d.kernelW;
+  for (let g = 0; g < d.groups; g++) {
+    packAWhole(dst + <usize>g * packedABytes(ocg, Kg), weight + (<usize>(g * ocg) * Kg << 2), Kg, ocg, Kg);
+  }
+}
+
 /** Elements of one padded input channel. */
 @inline export function paddedPlane(d: ConvDesc): i32 {
   return (d.inD + d.padBeforeD + d.padAfterD) * (d.inH + d.padBeforeH + d.padAfterH) * (d.inW + d.padBeforeW + d.padAfterW);
@@ -52,13 +83,29 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
     d.padAfterH < d.inH && d.padBeforeW < d.inW && d.padAfterW < d.inW), "conv: reflect padding too large");
   if (d.batch == 0 || OC == 0 || d.outD * d.outH * d.outW == 0) return;
   const method = convMethod(d);
+  const packed = <usize>d.packed;
+  const gemmPacked = method == CONV_POINTWISE || method == WINOGRAD_NONE ? packed : 0;
   if (method == CONV_DEPTHWISE) {
     depthwise(out, input, weight, bias, scratch, d);
   } else if (method == CONV_POINTWISE) {
-    groupGemms(out, input, weight, bias, d, B_DENSE, 0, 0, 0, scratch);
-  } else if (method == WINOGRAD_NONE || !winograd(out, input, weight, bias, d, method, scratch)) {
-    implicitGemm(out, input, weight, bias, scratch, d);
+    groupGemms(out, input, weight, gemmPacked, bias, d, B_DENSE, 0, 0, 0, scratch);
+  } else if (method == WINOGRAD_NONE || !winograd(out, input, weight, packed, bias, d, method, scratch)) {
+    // Winograd hands non-finite results back to the direct method, which reads the weights as they are.
+    implicitGemm(out, input, weight, gemmPacked, bias, scratch, d);
   }
+  epilogue(out, d);
+}
+
+/**
+ * The fused activation: clamps the output to [clampMin, clampMax] in place (ReLU is
+ * [0, +inf], ReLU6 [0, 6]), so a Conv-ReLU pair of a model costs no second tensor and no
+ * second call. Skipped when the range is everything.
+ */
+function epilogue(out: usize, d: ConvDesc): void {
+  const lo = d.clampMin, hi = d.clampMax;
+  if (lo == -Infinity && hi == Infinity) return;
+  const n = d.batch * d.outC * d.outD * d.outH * d.outW;
+  map<Clamp>(out, out, n, lo, hi, 0);
 }
 
 /**
@@ -66,7 +113,7 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
  * a 1x1 convolution) or gathered from `padBuf` (B_GATHER, through rowOff/colOff) after
  * padding the group's input there (padBuf != 0) or straight from the input (padBuf == 0).
  */
-function groupGemms(out: usize, input: usize, weight: usize, bias: usize, d: ConvDesc, bMode: i32,
+function groupGemms(out: usize, input: usize, weight: usize, packed: usize, bias: usize, d: ConvDesc, bMode: i32,
                     padBuf: usize, rowOff: usize, colOff: usize, scratch: usize): void {
   const C = d.inC, OC = d.outC, groups = d.groups;
   const icg = inPerGroup(d), ocg = outPerGroup(d);
@@ -82,8 +129,9 @@ function groupGemms(out: usize, input: usize, weight: usize, bias: usize, d: Con
           d.padBeforeW, d.padAfterW, d.paddingMode);
         src = padBuf;
       }
+      const a = packed != 0 ? packed + <usize>g * packedABytes(ocg, Kg) : weight + (<usize>(g * ocg) * Kg << 2);
       gemm(out + (<usize>(n * OC + g * ocg) * P << 2), P,
-        weight + (<usize>(g * ocg) * Kg << 2), Kg, A_DENSE,
+        a, Kg, packed != 0 ? A_PACKED : A_DENSE,
         src, bMode == B_DENSE ? inPlane : 0, bMode, rowOff, colOff,
         bias + (bias != 0 ? <usize>(g * ocg) << 2 : 0), biasMode, 0, ocg, P, Kg, scratch);
     }
@@ -91,7 +139,7 @@ function groupGemms(out: usize, input: usize, weight: usize, bias: usize, d: Con
 }
 
 /** The implicit GEMM: offset tables of the gather, then one GEMM per (sample, group). */
-function implicitGemm(out: usize, input: usize, weight: usize, bias: usize, scratch: usize, d: ConvDesc): void {
+function implicitGemm(out: usize, input: usize, weight: usize, packed: usize, bias: usize, scratch: usize, d: ConvDesc): void {
   const icg = inPerGroup(d);
   const KD = d.kernelD, KH = d.kernelH, KW = d.kernelW;
   const Kg = icg * KD * KH * KW;
@@ -126,5 +174,5 @@ function implicitGemm(out: usize, input: usize, weight: usize, bias: usize, scra
       }
     }
   }
-  groupGemms(out, input, weight, bias, d, B_GATHER, padded ? padBuf : 0, rowOff, colOff, gemmScratch);
+  groupGemms(out, input, weight, packed, bias, d, B_GATHER, padded ? padBuf : 0, rowOff, colOff, gemmScratch);
 }

@@ -29,6 +29,8 @@ export const NC: i32 = 512;
 
 export const A_DENSE: i32 = 0;
 export const A_TRANS: i32 = 1;
+/** A already packed whole by packAWhole (weights prepared once, then reused by every call). */
+export const A_PACKED: i32 = 2;
 export const B_DENSE: i32 = 0;
 export const B_TRANS: i32 = 1;
 export const B_GATHER: i32 = 2;
@@ -45,6 +47,38 @@ export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
   const mc = (min(M, MC) + MR - 1) / MR * MR;
   const nc = (min(N, NC) + NR - 1) / NR * NR;
   return (mc * kc + nc * kc) * 4 + 64;
+}
+
+/** The K block size of a GEMM over K: equal blocks of at most KC (320 = 160 + 160, not 256 + 64). */
+@inline function kStep(K: i32): i32 {
+  // A short last block would pay a full pass over C for little work.
+  const kBlocks = (K + KC - 1) / KC;
+  return (K + kBlocks - 1) / kBlocks;
+}
+
+/** Rows of A rounded up to whole MR-row panels. */
+@inline function paddedRows(M: i32): i32 {
+  return (M + MR - 1) / MR * MR;
+}
+
+/** Bytes of A[M,K] packed whole for A_PACKED. */
+export function packedABytes(M: i32, K: i32): i32 {
+  return paddedRows(M) * K * 4;
+}
+
+/**
+ * Packs the dense A[M,K] (leading dimension lda) whole, in the order gemm reads it:
+ * K block by K block, each block's row panels [panel][kc][5] one after another, so block
+ * (pc, ic) starts at float pc * paddedRows(M) + ic * kc.
+ */
+export function packAWhole(dst: usize, a: usize, lda: i32, M: i32, K: i32): void {
+  const step = kStep(K), Mp = paddedRows(M);
+  for (let pc = 0; pc < K; pc += step) {
+    const kc = min(step, K - pc);
+    for (let ic = 0; ic < M; ic += MC) {
+      packADense(dst + (<usize>(pc * Mp + ic * kc) << 2), a + ((<usize>ic * lda + pc) << 2), lda, min(MC, M - ic), kc);
+    }
+  }
 }
 
 /**
@@ -83,11 +117,9 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
     return;
   }
   const kcMax = min(K, KC);
-  // Equal K blocks (320 = 160 + 160, not 256 + 64): a short last block would pay a full
-  // pass over C for little work.
-  const kBlocks = (K + KC - 1) / KC;
-  const kcStep = (K + kBlocks - 1) / kBlocks;
-  const mcMax = (min(M, MC) + MR - 1) / MR * MR;
+  const kcStep = kStep(K);
+  const mcMax = paddedRows(min(M, MC));
+  const Mp = paddedRows(M);
   const packA = align16(scratch);
   const packB = packA + (<usize>(mcMax * kcMax) << 2);
   for (let jc = 0; jc < N; jc += NC) {
@@ -102,7 +134,9 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
       else packBGather(packB, b, rowOff + (<usize>pc << 2), colOff + (<usize>jc << 2), nc, kc);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        if (aMode == A_DENSE) packADense(packA, a + ((<usize>ic * lda + pc) << 2), lda, mc, kc);
+        let pa = packA;
+        if (aMode == A_PACKED) pa = a + (<usize>(pc * Mp + ic * kc) << 2);
+        else if (aMode == A_DENSE) packADense(packA, a + ((<usize>ic * lda + pc) << 2), lda, mc, kc);
         else packATrans(packA, a + ((<usize>pc * lda + ic) << 2), lda, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
@@ -112,7 +146,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
             const row = ic + ir;
             const col = jc + jr;
             micro(
-              packA + (<usize>(ir * kc) << 2), pb, kc,
+              pa + (<usize>(ir * kc) << 2), pb, kc,
               c + ((<usize>row * ldc + col) << 2), ldc, mr, nr, loadC,
               addBias, addBias == BIAS_ROW ? bias + (<usize>row << 2) : bias + (<usize>col << 2),
             );

@@ -125,7 +125,7 @@ const LAYOUT: usize = memory.data(offsetof<Layout>(), 16);
  * The convolution `d` by variant `v` (see the header). Returns false, with the output
  * partly written, when a result is not finite: the caller then recomputes it directly.
  */
-export function winograd(out: usize, input: usize, weight: usize, bias: usize, d: ConvDesc, v: i32, scratch: usize): bool {
+export function winograd(out: usize, input: usize, weight: usize, packed: usize, bias: usize, d: ConvDesc, v: i32, scratch: usize): bool {
   const L = plan(d, v, scratch);
   const N = d.batch, C = d.inC, H = d.inH, W = d.inW;
   const icg = L.icg, T = L.T, TT = L.TT, tb = L.tb;
@@ -133,8 +133,12 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize, d
   v128.store(FINITE, f32x4.splat(0));
   const slots = chunkSamples(tb, T, N);
   const plane = L.Hq * L.Wq;
+  const groupBytes = packedGroupBytes(L);
   for (let g = 0; g < d.groups; g++) {
-    channelWeightMax(L.wBuf, weight + (<usize>(g * L.ocg * icg * L.taps) << 2), icg, L.ocg, L.taps);
+    // Prepared weights (winogradPack) hold each group's channel maxima, then its U panels.
+    const wmax = packed != 0 ? packed + <usize>g * groupBytes : L.wBuf;
+    const panels = packed != 0 ? wmax + maxBytes(icg) : 0;
+    if (packed == 0) channelWeightMax(wmax, weight + (<usize>(g * L.ocg * icg * L.taps) << 2), icg, L.ocg, L.taps);
     // Samples padFirst..padLast of this group are padded side by side in padBuf.
     let padFirst = -1, padLast = -1;
     for (let t0 = 0; t0 < TT; t0 += tb) {
@@ -146,12 +150,12 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize, d
           padPlanesTo(L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes, input + (<usize>(n * C + g * icg) * H * W << 2),
             icg, H, W, L.Hq, L.Wq, d.padBeforeH, d.padBeforeW, d.padAfterH, d.padAfterW, d.paddingMode);
           magnitudeMap(L.sBuf + (<usize>((n - padFirst) * plane) << 2), L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes,
-            icg, plane, L.wBuf);
+            icg, plane, wmax);
         }
       }
       tileOffsets(L, t0, padFirst, d.outC, d.outH, d.outW);
       inputTransforms(L);
-      chunkGemm(L, out, weight, bias, g, d.outW, d.outH * d.outW);
+      chunkGemm(L, out, weight, panels, bias, g, d.outW, d.outH * d.outW);
       guardChunk(L, out, weight, bias, g, d.outW, d.outH * d.outW);
     }
   }
@@ -161,12 +165,72 @@ export function winograd(out: usize, input: usize, weight: usize, bias: usize, d
     f32x4.extract_lane(finite, 2) == 0 && f32x4.extract_lane(finite, 3) == 0;
 }
 
+/** Bytes of one group's channel maxima in prepared weights (16-byte aligned). */
+@inline function maxBytes(icg: i32): usize {
+  return (<usize>((icg + 3) & ~3) << 2);
+}
+
+/** Bytes of one panel of 5 output channels in prepared weights: U then U4, as chunkGemm reads them. */
+@inline function panelBytes(L: Layout): usize {
+  return <usize>L.P * (L.uStep + L.u4Step);
+}
+
+/** Bytes of one group in prepared weights: channel maxima, then every output-channel panel. */
+@inline function packedGroupBytes(L: Layout): usize {
+  return maxBytes(L.icg) + <usize>((L.ocg + MR - 1) / MR) * panelBytes(L);
+}
+
+/** Bytes of winogradPack's prepared weights for `d` by variant `v` (negative past 2 GiB). */
+export function winogradPackedBytes(d: ConvDesc, v: i32): i32 {
+  const icg = d.inC / d.groups, ocg = d.outC / d.groups;
+  const P = <i64>winogradPositions(v);
+  const uStep = (<i64>icg << 4) + SKEW, u4Step = (<i64>((icg + 3) & ~3) << 2) + SKEW;
+  const group = <i64>maxBytes(icg) + <i64>((ocg + MR - 1) / MR) * P * (uStep + u4Step);
+  const bytes = group * d.groups;
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
+}
+
+/**
+ * Prepares the weights once for every later call: per group, each input channel's largest
+ * |weight| (the accuracy guard's) and U = G g G^T of every panel of 5 output channels, in
+ * the split layout chunkGemm hands the micro-kernel.
+ */
+export function winogradPack(dst: usize, weight: usize, d: ConvDesc, v: i32): void {
+  const L = changetype<Layout>(LAYOUT);
+  setGeometry(L, d, v);
+  const icg = L.icg, ocg = L.ocg, P = L.P;
+  for (let g = 0; g < d.groups; g++) {
+    const w = weight + (<usize>(g * ocg * icg * L.taps) << 2);
+    const wmax = dst + <usize>g * packedGroupBytes(L);
+    channelWeightMax(wmax, w, icg, ocg, L.taps);
+    let u = wmax + maxBytes(icg);
+    for (let o0 = 0; o0 < ocg; o0 += MR) {
+      const rows = min(MR, ocg - o0);
+      const u4 = u + <usize>P * L.uStep;
+      weightPanel(u, L.uStep, u4, L.u4Step, w + (<usize>(o0 * icg * L.taps) << 2), icg, rows, v);
+      // A missing fifth channel: zeros, not whatever the block held (see chunkGemm).
+      if (rows < MR) for (let p = 0; p < P; p++) fillF32(u4 + <usize>p * L.u4Step, (icg + 3) & ~3, 0);
+      u += panelBytes(L);
+    }
+  }
+}
+
+/** The tile geometry and weight-panel strides of `d` by variant `v` (no scratch addresses). */
+function setGeometry(L: Layout, d: ConvDesc, v: i32): void {
+  const P = winogradPositions(v);
+  const icg = d.inC / d.groups;
+  L.v = v; L.P = P; L.taps = kernelRows(v) * kernelCols(v);
+  L.icg = icg; L.ocg = d.outC / d.groups;
+  L.uStep = (<usize>icg << 4) + SKEW;
+  L.u4Step = (<usize>((icg + 3) & ~3) << 2) + SKEW;
+}
+
 /** The Layout of a call: tiles, chunks and the scratch buffers (as winogradScratchBytes counts them). */
 function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
   const L = changetype<Layout>(LAYOUT);
-  const P = winogradPositions(v);
+  setGeometry(L, d, v);
+  const P = L.P, icg = L.icg;
   const mh = winogradTileRows(v), mw = winogradTileCols(v);
-  const icg = d.inC / d.groups;
   const TY = (d.outH + mh - 1) / mh, TX = (d.outW + mw - 1) / mw;
   const T = TY * TX;
   // Tiles of all samples are numbered together (sample-major), so that small images
@@ -175,13 +239,11 @@ function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
   const tb = winogradChunkTiles(v, icg, TT);
   const panels = tb / NR;
-  L.v = v; L.P = P; L.mh = mh; L.mw = mw; L.taps = kernelRows(v) * kernelCols(v);
-  L.icg = icg; L.ocg = d.outC / d.groups; L.TX = TX; L.T = T; L.TT = TT; L.Hq = Hq; L.Wq = Wq; L.tb = tb; L.panels = panels;
+  L.mh = mh; L.mw = mw;
+  L.TX = TX; L.T = T; L.TT = TT; L.Hq = Hq; L.Wq = Wq; L.tb = tb; L.panels = panels;
   L.whole = (mh << 8) | mw;
   const icg4 = (icg + 3) & ~3;
   L.posBytes = (<usize>(panels * icg * NR) << 2) + SKEW;
-  L.uStep = (<usize>icg << 4) + SKEW;
-  L.u4Step = (<usize>icg4 << 2) + SKEW;
   L.planeBytes = <usize>(Hq * Wq) << 2;
   L.padBuf = align16(scratch);
   const slots = <usize>chunkSamples(tb, T, d.batch);
@@ -260,18 +322,25 @@ function inputTransforms(L: Layout): void {
  * micro-kernel pass per position into M [5][position][8], and Y = A^T M A + bias for
  * those 5 x 8 tiles while M is still in L1, written into the output.
  */
-function chunkGemm(L: Layout, out: usize, weight: usize, bias: usize, g: i32, OW: i32, outPlane: i32): void {
+function chunkGemm(L: Layout, out: usize, weight: usize, panels: usize, bias: usize, g: i32, OW: i32, outPlane: i32): void {
   const v = L.v, P = L.P, icg = L.icg, ocg = L.ocg, whole = L.whole, tmp = L.tmp;
-  const uBuf = L.uBuf, uStep = L.uStep, u4Buf = L.u4Buf, u4Step = L.u4Step;
+  const uStep = L.uStep, u4Step = L.u4Step;
   const vBuf = L.vBuf, posBytes = L.posBytes, mBuf = L.mBuf, outOff = L.outOff, valid = L.valid;
   for (let o0 = 0; o0 < ocg; o0 += MR) {
     const rows = min(MR, ocg - o0);
     const oc = g * ocg + o0;
-    const w = weight + (<usize>(oc * icg * L.taps) << 2);
-    weightPanel(uBuf, uStep, u4Buf, u4Step, w, icg, rows, v);
-    // A missing fifth channel: its GEMM row is not stored, but stale scratch there could
-    // hold subnormal floats, whose multiplications are many times slower.
-    if (rows < MR) for (let p = 0; p < P; p++) fillF32(u4Buf + <usize>p * u4Step, (icg + 3) & ~3, 0);
+    let uBuf = L.uBuf, u4Buf = L.u4Buf;
+    if (panels != 0) {
+      // Prepared once per weight version (winogradPack).
+      uBuf = panels + <usize>(o0 / MR) * panelBytes(L);
+      u4Buf = uBuf + <usize>P * uStep;
+    } else {
+      const w = weight + (<usize>(oc * icg * L.taps) << 2);
+      weightPanel(uBuf, uStep, u4Buf, u4Step, w, icg, rows, v);
+      // A missing fifth channel: its GEMM row is not stored, but stale scratch there could
+      // hold subnormal floats, whose multiplications are many times slower.
+      if (rows < MR) for (let p = 0; p < P; p++) fillF32(u4Buf + <usize>p * u4Step, (icg + 3) & ~3, 0);
+    }
     for (let j = 0; j < L.panels; j++) {
       const vj = vBuf + (<usize>(j * icg * NR) << 2);
       for (let p = 0; p < P; p++) {

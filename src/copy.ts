@@ -9,6 +9,7 @@ import { descriptor, wasm, writeF32, writeI32 } from "./wasm";
 export function copyView(dst: Tensor, src: Tensor): void {
   if (src.numel === 0) return;
   copyStrided(dst.dataPtr, dst.strides, src.dataPtr, src.strides, src.shape);
+  dst.markWritten();
 }
 
 /**
@@ -52,6 +53,7 @@ export function copyStrided(
 export function writeValues(t: Tensor, values: ArrayLike<number>): void {
   if (t.isContiguous()) {
     (t.dtype === "int32" ? writeI32 : writeF32)(t.dataPtr, values);
+    t.markWritten();
     return;
   }
   const tmp = emptyTensor(t.shape, t.dtype, "Tensor.copy");

@@ -80,6 +80,7 @@ function target(layer: string, t: unknown): Tensor {
 function fillWith(layer: string, t: Tensor, fill: (buffer: Tensor) => void): Tensor {
   if (t.isContiguous()) {
     fill(t);
+    t.markWritten();
     return t;
   }
   const tmp = emptyTensor(t.shape, "float32", layer);

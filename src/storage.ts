@@ -1,5 +1,11 @@
 // Heap blocks behind tensors: allocation with clear errors, reference counts shared by
 // a tensor and its views, the finalizer safety net, and the counters memory() reports.
+// Two things live beside the blocks:
+// - a version per block, bumped by every write into an existing tensor, and the weight
+//   caches hung on it (weight-cache.ts), freed by that bump or with the block;
+// - a pool of freed blocks by exact size: a model's forward pass asks for the same sizes
+//   in the same order every call, so from the second call on it takes them all from the
+//   pool and the Wasm allocator is not called at all.
 
 import { rangeError, shapeStr } from "./errors";
 import { heapSize, wasm } from "./wasm";
@@ -12,9 +18,31 @@ export interface Storage {
   ptr: number;
   bytes: number;
   users: number;
+  /** Unique per block for the life of the process (cache keys name blocks by it). */
+  readonly id: number;
+  /** Bumped by every write into the block after it was first filled (markWritten). */
+  version: number;
+  /** Weights prepared from this block for a kernel, by slot (weight-cache.ts); null when none. */
+  caches: Map<string, CacheBlock> | null;
 }
 
-const stats = { tensors: 0, bytes: 0 };
+/** A heap block derived from a tensor's values (packed or transformed weights). */
+export interface CacheBlock {
+  /** What the block was computed from: the slot is stale when the key differs. */
+  key: string;
+  ptr: number;
+  bytes: number;
+}
+
+const stats = { tensors: 0, bytes: 0, cacheBytes: 0, pooledBytes: 0, allocations: 0 };
+let nextId = 1;
+
+/**
+ * Freed blocks kept for reuse, by exact byte count. Bounded: past POOL_LIMIT bytes a freed
+ * block goes back to the allocator, and a failed allocation empties the pool and retries.
+ */
+const pool = new Map<number, number[]>();
+const POOL_LIMIT = 256 * 2 ** 20;
 
 // Safety net for tensors that were never disposed: when the JS object is collected its
 // share of the block is released. Programs should still dispose (or tidy) explicitly:
@@ -30,9 +58,93 @@ const finalizer =
 function release(storage: Storage): void {
   if (--storage.users === 0) {
     stats.bytes -= storage.bytes;
-    wasm().free(storage.ptr);
+    dropCaches(storage);
+    recycle(storage.ptr, storage.bytes);
     storage.ptr = 0;
   }
+}
+
+/**
+ * Returns a block to the pool. A pool that would pass POOL_LIMIT is emptied first: its
+ * blocks are the sizes of an earlier workload, and the current one refills it in one call.
+ */
+function recycle(ptr: number, bytes: number): void {
+  if (bytes === 0 || bytes > POOL_LIMIT) {
+    wasm().free(ptr);
+    return;
+  }
+  if (stats.pooledBytes + bytes > POOL_LIMIT) emptyPool();
+  let free = pool.get(bytes);
+  if (free === undefined) pool.set(bytes, (free = []));
+  free.push(ptr);
+  stats.pooledBytes += bytes;
+}
+
+/** Hands every pooled block back to the allocator (before giving up on an allocation). */
+export function emptyPool(): void {
+  const k = wasm();
+  for (const free of pool.values()) for (const ptr of free) k.free(ptr);
+  pool.clear();
+  stats.pooledBytes = 0;
+}
+
+/** A raw block of `bytes` from the pool or the allocator; 0 when the heap cannot grow that far. */
+export function rawAlloc(bytes: number): number {
+  const free = pool.get(bytes);
+  if (free !== undefined && free.length > 0) {
+    stats.pooledBytes -= bytes;
+    return free.pop()!;
+  }
+  const tryAlloc = (): number => {
+    stats.allocations++;
+    try {
+      return wasm().alloc(bytes);
+    } catch {
+      // The allocator traps when memory.grow fails; it has not changed its state at that point.
+      return 0;
+    }
+  };
+  let ptr = tryAlloc();
+  if (ptr === 0 && stats.pooledBytes > 0) {
+    emptyPool();
+    ptr = tryAlloc();
+  }
+  return ptr;
+}
+
+/** Gives back a block from rawAlloc that never became a tensor (a cache block). */
+export function rawFree(ptr: number): void {
+  wasm().free(ptr);
+}
+
+/**
+ * Records a write into an existing block (copy_, fill_, init, a state dict, running
+ * statistics): its version moves on and every cache computed from it is freed, so a
+ * stale cache can never be read.
+ */
+export function markWritten(storage: Storage): void {
+  storage.version++;
+  dropCaches(storage);
+}
+
+function dropCaches(storage: Storage): void {
+  if (storage.caches === null) return;
+  // Straight back to the allocator: a cache's size is rarely asked for again.
+  for (const c of storage.caches.values()) {
+    stats.cacheBytes -= c.bytes;
+    wasm().free(c.ptr);
+  }
+  storage.caches = null;
+}
+
+/** @internal Counts a cache block in memory() (weight-cache.ts owns the blocks). */
+export function countCache(bytes: number): void {
+  stats.cacheBytes += bytes;
+}
+
+/** @internal Calls into the Wasm allocator so far (tests check that a warm forward makes none). */
+export function allocatorCalls(): number {
+  return stats.allocations;
 }
 
 /** Counts `owner` (a new tensor or view) as a user of `storage`, with the finalizer as a safety net. */
@@ -79,13 +191,7 @@ export function allocate(layer: string, shape: readonly number[], numel: number,
       `cannot allocate a ${dtype} tensor of shape ${shapeStr(shape)} (${formatBytes(bytes)}): larger than the largest Wasm heap block (${formatBytes(k.maxAllocBytes())})`,
     );
   }
-  let ptr = 0;
-  try {
-    ptr = k.alloc(bytes);
-  } catch {
-    // The allocator traps when memory.grow fails; it has not changed its state at that point.
-    ptr = 0;
-  }
+  const ptr = rawAlloc(bytes);
   if (ptr === 0) {
     throw rangeError(
       layer,
@@ -93,14 +199,20 @@ export function allocate(layer: string, shape: readonly number[], numel: number,
     );
   }
   stats.bytes += bytes;
-  return { ptr, bytes, users: 0 };
+  return { ptr, bytes, users: 0, id: nextId++, version: 0, caches: null };
 }
 
-/** Live tensors and the heap bytes their blocks hold, like tf.memory(). */
-export function memory(): { tensors: number; bytes: number; heapBytes: number; scratchBytes: number } {
+/**
+ * Live tensors and the heap bytes their blocks hold, like tf.memory(); also the bytes of
+ * weights prepared for kernels (cacheBytes, freed with their tensors), of freed blocks
+ * kept for reuse (pooledBytes), the heap's size and the scratch arena's.
+ */
+export function memory(): { tensors: number; bytes: number; cacheBytes: number; pooledBytes: number; heapBytes: number; scratchBytes: number } {
   return {
     tensors: stats.tensors,
     bytes: stats.bytes,
+    cacheBytes: stats.cacheBytes,
+    pooledBytes: stats.pooledBytes,
     heapBytes: heapSize(),
     scratchBytes: wasm().scratchSize(),
   };

@@ -13,7 +13,7 @@ import { copyView, writeValues } from "./copy";
 import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
 import { keep, track } from "./scope";
 import { contiguousStrides, flattenArgs, inferShape, numelOf, sameShape } from "./shape";
-import { BYTES_PER_ELEMENT, type Storage, allocate, attach, detach } from "./storage";
+import { BYTES_PER_ELEMENT, type Storage, allocate, attach, detach, markWritten } from "./storage";
 import { readF32, readI32, wasm } from "./wasm";
 
 export type DType = "float32" | "int32";
@@ -99,6 +99,25 @@ export class Tensor {
       throw new TypeError(`${op}: the tensor (shape ${shapeStr(this.#shape)}) was disposed and can no longer be used`);
     }
     return this.#storage;
+  }
+
+  /**
+   * How many in-place writes its memory has had (PyTorch's `_version`): copy_, fill_,
+   * init functions, loadStateDict, running statistics. Views share their base's count.
+   * Weights prepared for the kernels are kept per version, so a write is never missed.
+   */
+  get version(): number {
+    return this.#live("Tensor.version").version;
+  }
+
+  /** @internal Records an in-place write into this tensor's memory (see version). */
+  markWritten(): void {
+    markWritten(this.#live("Tensor"));
+  }
+
+  /** @internal The heap block, for the weight caches hung on it. */
+  get storage(): Storage {
+    return this.#live("Tensor");
   }
 
   /** @internal Throws the standard error when the tensor was disposed. */
@@ -366,7 +385,11 @@ export class Tensor {
       throw rangeError("Tensor.copy_", `expected src of shape ${shapeStr(this.shape)}, got ${shapeStr(src.shape)}`);
     }
     checkDtype("Tensor.copy_", "src", src, this.dtype);
-    if (src.dataPtr === this.dataPtr && sameShape(src.strides, this.strides)) return this;
+    // Copying onto itself changes nothing but is still a write, as PyTorch counts it.
+    if (src.dataPtr === this.dataPtr && sameShape(src.strides, this.strides)) {
+      this.markWritten();
+      return this;
+    }
     // A copy between overlapping views (x.copy_(x.t())) must read everything first.
     const source = src.sharesStorageWith(this) ? src.clone() : src;
     try {
@@ -384,6 +407,7 @@ export class Tensor {
     if (this.isContiguous()) {
       if (this.dtype === "int32") wasm().fill_i32(this.dataPtr, this.numel, value);
       else wasm().fill_f32(this.dataPtr, this.numel, value);
+      this.markWritten();
     } else {
       writeValues(this, new Array<number>(this.numel).fill(value));
     }

@@ -132,6 +132,15 @@ export function descriptor<T>(layout: DescriptorLayout<T>, values: T): number {
   return base;
 }
 
+/** Changes one scalar field of a descriptor written by `descriptor`; returns its address again. */
+export function setField<T>(layout: DescriptorLayout<T>, desc: number, name: keyof T & string, value: number): number {
+  const field = layout.fields.find((f) => f[0] === name)!;
+  const k = wasm();
+  if (field[1] === "f32") new Float32Array(k.memory.buffer, desc + field[2], 1)[0] = value;
+  else new Int32Array(k.memory.buffer, desc + field[2], 1)[0] = value;
+  return desc;
+}
+
 /** Spreads per-dimension values [d, h, w] into the descriptor fields `${prefix}D/H/W`. */
 export function dhw<P extends string>(prefix: P, values: readonly number[]): Record<`${P}${"D" | "H" | "W"}`, number> {
   return { [`${prefix}D`]: values[0], [`${prefix}H`]: values[1], [`${prefix}W`]: values[2] } as Record<`${P}${"D" | "H" | "W"}`, number>;

@@ -33,7 +33,7 @@ function methodOf(C: number, OC: number, size: number[], kernel: number[], paddi
   const desc = descriptor(CONV_DESC, {
     batch: 1, inC: C, ...dhw("in", [1, H, W]), outC: OC, ...dhw("out", [1, H + 2 * PH - KH + 1, W + 2 * PW - KW + 1]),
     ...dhw("kernel", [1, KH, KW]), ...dhw("stride", [1, 1, 1]), ...dhw("padBefore", [0, PH, PW]),
-    ...dhw("padAfter", [0, PH, PW]), ...dhw("dilation", [1, 1, 1]), groups: 1, paddingMode: 0,
+    ...dhw("padAfter", [0, PH, PW]), ...dhw("dilation", [1, 1, 1]), groups: 1, paddingMode: 0, packed: 0, clampMin: -Infinity, clampMax: Infinity,
   });
   return wasm().convMethodOf(desc);
 }

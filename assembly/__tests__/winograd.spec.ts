@@ -24,7 +24,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
   const t = buffer(outN, wave);
   const r = buffer(outN, wave);
   const scratch = heap.alloc(<usize>winogradScratchBytes(v, N, icg, OH, OW));
-  const finite = winograd(y, x, w, bias, changetype<ConvDesc>(desc), v, scratch);
+  const finite = winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
   const twinFinite = winograd_f32_ref(t, x, w, bias, v, desc);
   conv_f32_ref(r, x, w, bias, desc);
   const scale = <f32>(icg * KH * KW) * 1.5;
@@ -47,7 +47,7 @@ function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const y = buffer(OC * H * W, wave);
   const r = buffer(OC * H * W, wave);
   const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, 1, C, H, W), convScratchBytes(desc)));
-  const reported = !winograd(y, x, w, bias, changetype<ConvDesc>(desc), v, scratch);
+  const reported = !winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
   conv_f32(y, x, w, bias, scratch, desc);
   conv_f32_ref(r, x, w, bias, desc);
   const ok = reported && closeScaled(y, r, OC * H * W, <f32>(C * KH * KW) * 1.5, 1e-5);

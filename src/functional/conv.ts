@@ -8,8 +8,9 @@ import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { convOutputSize, convTransposeOutputSize } from "../shape";
 import { type Tensor, emptyTensor } from "../tensor";
 import { CONV_DESC, PAD_CIRCULAR, PAD_REFLECT, PAD_REPLICATE, PAD_ZEROS } from "../../build/abi.js";
-import { descriptor, dhw, wasm } from "../wasm";
+import { descriptor, dhw, setField, wasm } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
+import { preparedWeights, stamp } from "../weight-cache";
 import { convTransposeDescriptor, runSubpixel, subpixelPlan } from "./subpixel";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -138,11 +139,31 @@ function computeInto(layer: string, shape: number[], operands: (Tensor | null)[]
   });
 }
 
+/** An activation a model runs right after a convolution, done by the convolution's epilogue: the output is clamped to [min, max]. */
+export interface Clamp {
+  min: number;
+  max: number;
+}
+
+const NO_CLAMP: Clamp = { min: -Infinity, max: Infinity };
+
+/**
+ * The weights `conv_f32` takes prepared for `desc` (ConvDesc.packed): cached on the
+ * weight tensor per version (weight-cache.ts), or 0 when the method uses them as they are.
+ */
+export function convPackedWeights(w: Tensor, wp: number, groups: number, desc: number): number {
+  const k = wasm();
+  const bytes = k.convPackedBytes(desc);
+  const key = `${stamp(w)}|method ${k.convMethodOf(desc)}|groups ${groups}|bytes ${bytes}`;
+  return preparedWeights(w, "conv", key, bytes, (ptr) => k.convPackWeights_f32(ptr, wp, desc));
+}
+
 /**
  * Shared body of F.conv1d..3d and nn.Conv1d..3d: validates everything before any work,
- * then runs one kernel call. `layer` names the caller in errors.
+ * then runs one kernel call. `layer` names the caller in errors. `clamp` is a fused
+ * activation (models only: nn.loadModel fuses Conv-ReLU pairs).
  */
-export function convForward(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs): Tensor {
+export function convForward(layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvArgs, clamp: Clamp = NO_CLAMP): Tensor {
   return onBatched(layer, input, nd, (x) => {
     const { stride, dilation, groups, paddingMode } = args;
     const w = checkConvOperands(layer, nd, x, weight, WEIGHT_LAYOUT, "out", groups);
@@ -184,9 +205,12 @@ export function convForward(layer: string, nd: number, input: unknown, weight: u
         batch: N, inC: C, ...dhw("in", as3d(inSize, 1)), outC: OC, ...dhw("out", as3d(outSize, 1)),
         ...dhw("kernel", as3d(kernel, 1)), ...dhw("stride", as3d(stride, 1)), ...dhw("padBefore", as3d(before, 0)),
         ...dhw("padAfter", as3d(after, 0)), ...dhw("dilation", as3d(dilation, 1)), groups, paddingMode: PAD_CODE[paddingMode],
+        packed: 0, clampMin: clamp.min, clampMax: clamp.max,
       });
+      // The packed field is written last: preparing the weights runs kernels of its own.
+      const packed = convPackedWeights(w, wp, groups, desc);
       const scratch = reserveScratch(layer, k.convScratchBytes(desc));
-      k.conv_f32(y.dataPtr, xp, wp, bp, scratch, desc);
+      k.conv_f32(y.dataPtr, xp, wp, bp, scratch, setField(CONV_DESC, desc, "packed", packed));
     });
     return out;
   });
@@ -238,7 +262,7 @@ export function outputPaddingFor(
 
 /** Shared body of F.convTranspose1d..3d and nn.ConvTranspose1d..3d. */
 export function convTransposeForward(
-  layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvTransposeArgs, outputSize?: unknown,
+  layer: string, nd: number, input: unknown, weight: unknown, bias: unknown, args: ConvTransposeArgs, outputSize?: unknown, clamp: Clamp = NO_CLAMP,
 ): Tensor {
   return onBatched(layer, input, nd, (x) => {
     const { stride, padding, dilation, groups } = args;
@@ -259,7 +283,7 @@ export function convTransposeForward(
       const k = wasm();
       const [in3, out3, kernel3, stride3, padding3, dilation3] = [as3d(inSize, 1), as3d(outSize, 1), as3d(kernel, 1), as3d(stride, 1), as3d(padding, 0), as3d(dilation, 1)];
       const plan = subpixelPlan(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, dilation3);
-      if (plan !== null) runSubpixel(layer, plan, y, xp, wp, bp, N, C, OC, in3, out3, kernel3, stride3, padding3);
+      if (plan !== null) runSubpixel(layer, plan, y, xp, wp, bp, w, b, N, C, OC, in3, out3, kernel3, stride3, padding3);
       // The sub-pixel form multiplies its zero weights (and padding) too, so a NaN or an
       // infinity would spread further than in PyTorch: any non-finite output is recomputed.
       if (plan === null || !k.allFinite_f32(y.dataPtr, y.numel)) {
@@ -267,6 +291,8 @@ export function convTransposeForward(
         const scratch = reserveScratch(layer, k.convTransposeScratchBytes(desc));
         k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, desc);
       }
+      // The fused activation, on the fresh output while it is in cache.
+      if (clamp !== NO_CLAMP) k.hardtanh_f32(y.dataPtr, y.dataPtr, y.numel, clamp.min, clamp.max);
     });
     return out;
   });

@@ -67,6 +67,8 @@ interface NormTensors {
   bias: Tensor | null;
   runningMean: Tensor | null;
   runningVar: Tensor | null;
+  /** The kernel updates the running estimates (training statistics): their versions move on. */
+  updatesRunning?: boolean;
 }
 
 const BATCH_NORM_OPTIONS = ["weight", "bias", "training", "momentum", "eps"] as const;
@@ -126,8 +128,10 @@ function runNorm(layer: string, x: Tensor, t: NormTensors, kernel: (k: Kernels, 
     const ops = new Map<Tensor | null, Tensor | null>([[t.weight, contiguous(t.weight)], [t.bias, contiguous(t.bias)], [t.runningMean, rm], [t.runningVar, rv]]);
     const ptr = (v: Tensor | null) => (v === null ? 0 : (ops.get(v) ?? v).dataPtr);
     if (out.numel > 0) kernel(wasm(), out.dataPtr, xc.dataPtr, ptr);
-    if (rm !== null && rm !== t.runningMean) t.runningMean!.copy_(rm);
-    if (rv !== null && rv !== t.runningVar) t.runningVar!.copy_(rv);
+    if (t.updatesRunning === true) {
+      if (rm !== null) t.runningMean!.copy_(rm);
+      if (rv !== null) t.runningVar!.copy_(rv);
+    }
   } catch (e) {
     out.dispose();
     throw e;
@@ -152,6 +156,7 @@ export function batchNormForward(layer: string, input: unknown, runningMean: unk
     runningVar: perChannel(layer, "runningVar", runningVar, channels, x),
     weight: perChannel(layer, "weight", weight, channels, x),
     bias: perChannel(layer, "bias", bias, channels, x),
+    updatesRunning: p.training,
   };
   if (p.training) {
     // PyTorch's _verify_batch_size: one value per channel has no variance to normalise by.
@@ -230,6 +235,7 @@ export function instanceNormForward(layer: string, input: unknown, t0: { running
     runningVar: perChannel(layer, "runningVar", t0.runningVar, channels, x),
     weight: perChannel(layer, "weight", t0.weight, channels, x),
     bias: perChannel(layer, "bias", t0.bias, channels, x),
+    updatesRunning: p.useInputStats,
   };
   if (p.useInputStats) {
     // PyTorch's _verify_spatial_size: one value per channel and sample has no variance.

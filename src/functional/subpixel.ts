@@ -16,7 +16,8 @@
 import { copyStrided } from "../copy";
 import { CONV_DESC, CONV_TRANSPOSE_DESC, MAX_SUBPIXEL_TAPS, PAD_ZEROS, SUBPIXEL_WEIGHTS_DESC } from "../../build/abi.js";
 import { type Tensor } from "../tensor";
-import { descriptor, dhw, wasm } from "../wasm";
+import { descriptor, dhw, setField, wasm } from "../wasm";
+import { preparedWeights, stamp } from "../weight-cache";
 import { reserveScratch } from "./common";
 
 /** The stacked convolution for a transposed one, per spatial dimension (3-D form). */
@@ -93,17 +94,20 @@ function stackedDescriptor(N: number, C: number, OC: number, inSize: number[], s
   return descriptor(CONV_DESC, {
     batch: N, inC: C, ...dhw("in", inSize), outC: phasesOf(stride) * OC, ...dhw("out", plan.rows), ...dhw("kernel", plan.window),
     ...dhw("stride", ones), ...dhw("padBefore", plan.dmin.map((d) => -d)), ...dhw("padAfter", plan.padAfter),
-    ...dhw("dilation", ones), groups: 1, paddingMode: PAD_ZEROS,
+    ...dhw("dilation", ones), groups: 1, paddingMode: PAD_ZEROS, packed: 0, clampMin: -Infinity, clampMax: Infinity,
   });
 }
 
 /**
- * Runs the plan: stacked weights and bias, the stacked convolution and the interleave,
- * all through one scratch reservation. `out` is [N, OC, ...outSize] (3-D form); x, w and
- * b are the data addresses of the input, weight and bias (0 for none).
+ * Runs the plan: stacked weights and bias, the stacked convolution and the interleave.
+ * The stacked weights and bias, and the convolution's own prepared form of them, are
+ * computed once per version of the weight and bias (a cache on the weight, see
+ * weight-cache.ts); the stacked output goes through scratch. `out` is [N, OC, ...outSize]
+ * (3-D form); x, w and b are the data addresses of the input, weight and bias (0 for
+ * none), `weight` and `bias` their tensors.
  */
 export function runSubpixel(
-  layer: string, plan: SubpixelPlan, out: Tensor, x: number, w: number, b: number,
+  layer: string, plan: SubpixelPlan, out: Tensor, x: number, w: number, b: number, weight: Tensor, bias: Tensor | null,
   N: number, C: number, OC: number, inSize: number[], outSize: number[], kernel: number[], stride: number[], padding: number[],
 ): void {
   const k = wasm();
@@ -115,18 +119,27 @@ export function runSubpixel(
   const weightBytes = align(stackedOC * C * windowVolume * 4);
   const biasBytes = align(stackedOC * 4);
   const outBytes = align(N * stackedOC * rowsVolume * 4);
-  const convScratch = k.convScratchBytes(stackedDescriptor(N, C, OC, inSize, stride, plan));
-  const scratch = Math.ceil(reserveScratch(layer, weightBytes + biasBytes + outBytes + convScratch + 16) / 16) * 16;
-  const stackedWeight = scratch;
-  const stackedBias = stackedWeight + weightBytes;
-  const stacked = stackedBias + biasBytes;
-
   const weightsDesc = descriptor(SUBPIXEL_WEIGHTS_DESC, {
     inC: C, outC: OC, ...dhw("kernel", kernel), ...dhw("stride", stride), ...dhw("pad", padding),
     ...dhw("first", plan.dmin), ...dhw("window", plan.window),
   });
-  k.convTransposeSubpixelWeights_f32(stackedWeight, stackedBias, w, b, weightsDesc);
-  k.conv_f32(stacked, x, stackedWeight, stackedBias, stacked + outBytes, stackedDescriptor(N, C, OC, inSize, stride, plan));
+  const convDesc = stackedDescriptor(N, C, OC, inSize, stride, plan);
+  const packedBytes = Math.max(0, k.convPackedBytes(convDesc));
+  const key = `${stamp(weight)}|${stamp(bias)}|method ${k.convMethodOf(convDesc)}|window ${plan.window}|first ${plan.dmin}|stride ${stride}|pad ${padding}|bytes ${packedBytes}`;
+  const cached = preparedWeights(weight, "subpixel", key, weightBytes + biasBytes + packedBytes, (ptr) => {
+    k.convTransposeSubpixelWeights_f32(ptr, ptr + weightBytes, w, b, weightsDesc);
+    if (packedBytes > 0) k.convPackWeights_f32(ptr + weightBytes + biasBytes, ptr, convDesc);
+  });
+  const convScratch = k.convScratchBytes(convDesc);
+  const ownWeights = cached === 0 ? weightBytes + biasBytes : 0;
+  const scratch = Math.ceil(reserveScratch(layer, ownWeights + outBytes + convScratch + 16) / 16) * 16;
+  const stackedWeight = cached !== 0 ? cached : scratch;
+  const stackedBias = stackedWeight + weightBytes;
+  const stacked = scratch + ownWeights;
+  // Without room for a cache, the stacked weights are laid out per call in scratch.
+  if (cached === 0) k.convTransposeSubpixelWeights_f32(stackedWeight, stackedBias, w, b, weightsDesc);
+  const packed = cached !== 0 && packedBytes > 0 ? cached + weightBytes + biasBytes : 0;
+  k.conv_f32(stacked, x, stackedWeight, stackedBias, stacked + outBytes, setField(CONV_DESC, convDesc, "packed", packed));
 
   // Phase (rd, rh, rw) of the stacked output goes to the outputs rd + sd*j, rh + sh*j, rw + sw*j.
   const [OD, OH, OW] = outSize;

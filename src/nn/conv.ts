@@ -4,6 +4,7 @@
 import { checkBoolean, checkChoice, checkOptions, tuple } from "../args";
 import { rangeError } from "../errors";
 import {
+  type Clamp,
   type ConvArgs, type ConvOptions, type ConvTransposeArgs, type ConvTransposeOptions, type PaddingMode,
   checkGroups, parseConv, convForward, parseConvTranspose, convTransposeForward,
 } from "../functional/conv";
@@ -79,6 +80,9 @@ abstract class ConvBase extends Module {
     this.bias = p.withBias ? this.newParameter("bias", [p.outChannels]) : this.registerParameter("bias", null);
     resetConvParameters(this.weight, this.bias);
   }
+
+  /** @internal The forward of a loaded model's fused chain: other weights (BatchNorm folded in) and an activation clamp. */
+  abstract fusedForward(input: Tensor, weight: Tensor, bias: Tensor | null, clamp: Clamp): Tensor;
 }
 
 abstract class ConvNd extends ConvBase {
@@ -104,6 +108,11 @@ abstract class ConvNd extends ConvBase {
 
   forward(input: Tensor): Tensor {
     return convForward(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args);
+  }
+
+  /** @internal */
+  fusedForward(input: Tensor, weight: Tensor, bias: Tensor | null, clamp: Clamp): Tensor {
+    return convForward(this.layerName, this.kernelSize.length, input, weight, bias, this.#args, clamp);
   }
 }
 
@@ -133,6 +142,11 @@ abstract class ConvTransposeNd extends ConvBase {
   /** `outputSize` (the spatial sizes, optionally with batch and channel) picks the output padding, as in PyTorch. */
   forward(input: Tensor, outputSize?: number[]): Tensor {
     return convTransposeForward(this.layerName, this.kernelSize.length, input, this.weight, this.bias, this.#args, outputSize);
+  }
+
+  /** @internal */
+  fusedForward(input: Tensor, weight: Tensor, bias: Tensor | null, clamp: Clamp): Tensor {
+    return convTransposeForward(this.layerName, this.kernelSize.length, input, weight, bias, this.#args, undefined, clamp);
   }
 }
 

@@ -12,6 +12,8 @@ import { loadSafetensors } from "../safetensors";
 import { Tensor } from "../tensor";
 import { LAYER, type Plan, type PlanNode, checkGraph } from "./graph-check";
 import { type IndexItem, indexTensor } from "./graph-ops";
+import { type Folded, type FoldNorm, type FoldTarget, type Fusion, findFusions, fold, foldKey } from "./graph-fuse";
+import type { Clamp } from "../functional/conv";
 import { Module } from "./module";
 
 /** A module of the model's tree that only holds children (PyTorch's Sequential or a custom block). */
@@ -86,14 +88,24 @@ function tensorsIn(value: unknown, into: Tensor[] = []): Tensor[] {
   return into;
 }
 
+/** A convolution module as a fused chain uses it (nn/conv.ts). */
+type FusableConv = Module & { weight: Tensor; bias: Tensor | null; groups: number } & { fusedForward(x: Tensor, weight: Tensor, bias: Tensor | null, clamp: Clamp): Tensor };
+const NO_CLAMP: Clamp = { min: -Infinity, max: Infinity };
+
 /**
  * A model loaded from a graph: its modules are children under PyTorch's names (so
  * `stateDict()` has PyTorch's keys), and `forward` runs the graph's nodes in order, freeing
- * every intermediate tensor right after its last reader.
+ * every intermediate tensor right after its last reader. Convolution chains (Conv,
+ * BatchNorm, ReLU) run as one fused call where the mode allows (graph-fuse.ts).
  */
 export class LoadedModel extends Module {
   readonly #plan: Plan;
   readonly #modules = new Map<string, Module>();
+  /** Chains by convolution node, and the nodes they skip (with the chain's convolution node). */
+  readonly #fusions: Map<string, Fusion>;
+  readonly #skippedBy = new Map<string, string>();
+  /** BatchNorm folded into a convolution, per convolution node, kept per version of its inputs. */
+  readonly #folded = new Map<string, Folded>();
 
   /** @internal Use nn.loadModel. */
   constructor(plan: Plan) {
@@ -132,6 +144,55 @@ export class LoadedModel extends Module {
       for (const module of this.#modules.values()) module.dispose();
       throw e;
     }
+    const tracking = new Set(plan.modules.filter((m) => (this.#modules.get(m.name) as { runningMean?: unknown }).runningMean instanceof Tensor).map((m) => m.name));
+    this.#fusions = findFusions(plan, tracking);
+    for (const [conv, f] of this.#fusions) for (const name of f.skipped) this.#skippedBy.set(name, conv);
+  }
+
+  /** Whether the chain of a convolution node runs fused now: always for an activation alone, in eval mode with a BatchNorm. */
+  #active(f: Fusion): boolean {
+    return f.bn === null || !this.training;
+  }
+
+  /** The BatchNorm of `f` folded into the convolution `conv`, recomputed when any tensor it reads has changed. */
+  #foldedFor(node: string, conv: FusableConv, f: Fusion): Folded {
+    const bn = this.#modules.get(f.bn!) as unknown as FoldNorm;
+    const target: FoldTarget = { weight: conv.weight, bias: conv.bias, groups: conv.groups, transposed: f.transposed };
+    const current = this.#folded.get(node);
+    if (current !== undefined && current.key === foldKey(target, bn)) return current;
+    if (current !== undefined) {
+      current.weight.dispose();
+      current.bias.dispose();
+      this.#folded.delete(node);
+    }
+    const folded = fold(target, bn);
+    this.#folded.set(node, folded);
+    return folded;
+  }
+
+  /** eval() folds every BatchNorm of a chain at once, so the first forward finds them ready. */
+  override train(mode = true): this {
+    super.train(mode);
+    if (!mode && this.#fusions !== undefined) {
+      for (const [node, f] of this.#fusions) {
+        if (f.bn !== null) this.#foldedFor(node, this.#convOf(node), f);
+      }
+    }
+    return this;
+  }
+
+  override dispose(): void {
+    for (const f of this.#folded.values()) {
+      f.weight.dispose();
+      f.bias.dispose();
+    }
+    this.#folded.clear();
+    super.dispose();
+  }
+
+  #convOf(node: string): FusableConv {
+    const target = this.#plan.nodes.find((n) => n.name === node)!.target;
+    return this.#modules.get(target) as FusableConv;
   }
 
   /** The names of the traced inputs, in the order forward takes them. */
@@ -203,6 +264,15 @@ export class LoadedModel extends Module {
 
   #run(node: PlanNode, resolve: (v: unknown) => unknown): unknown {
     const args = resolve(node.args) as unknown[];
+    const chain = this.#skippedBy.get(node.name);
+    // A node a fused convolution already did: its value is its argument's.
+    if (chain !== undefined && this.#active(this.#fusions.get(chain)!)) return args[0];
+    const fusion = this.#fusions.get(node.name);
+    if (fusion !== undefined && this.#active(fusion)) {
+      const conv = this.#modules.get(node.target) as FusableConv;
+      const { weight, bias } = fusion.bn === null ? conv : this.#foldedFor(node.name, conv, fusion);
+      return conv.fusedForward(args[0] as Tensor, weight, bias, fusion.clamp ?? NO_CLAMP);
+    }
     switch (node.op) {
       case "call_module":
         return (this.#modules.get(node.target) as Module).forward(...args);
