@@ -83,6 +83,8 @@ export const DESCRIPTOR_AREA_BYTES: i32 = 2048;
   padD: i32; padH: i32; padW: i32;
   dilationD: i32; dilationH: i32; dilationW: i32;
   groups: i32;
+  /** Weights prepared by convTransposePackWeights_f32 (a cache), or 0: pack them per call. */
+  packed: i32;
 }
 
 /**

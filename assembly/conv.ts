@@ -65,7 +65,7 @@ export function convPackWeights_f32(dst: usize, weight: usize, desc: usize): voi
   }
   const ocg = outPerGroup(d), Kg = inPerGroup(d) * d.kernelD * d.kernelH * d.kernelW;
   for (let g = 0; g < d.groups; g++) {
-    packAWhole(dst + <usize>g * packedABytes(ocg, Kg), weight + (<usize>(g * ocg) * Kg << 2), Kg, ocg, Kg);
+    packAWhole(dst + <usize>g * packedABytes(ocg, Kg), weight + (<usize>(g * ocg) * Kg << 2), Kg, A_DENSE, ocg, Kg);
   }
 }
 

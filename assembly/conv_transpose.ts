@@ -17,7 +17,7 @@
 
 import { ConvTransposeDesc, MAX_SUBPIXEL_TAPS, SubpixelWeightsDesc } from "./abi";
 import { align16, fillF32 } from "./buffers";
-import { gemm, gemmScratchBytes, A_TRANS, B_DENSE, BIAS_NONE } from "./gemm";
+import { gemm, gemmScratchBytes, packAWhole, packedABytes, A_PACKED, A_TRANS, B_DENSE, BIAS_NONE } from "./gemm";
 import { useDirect } from "./conv_plan";
 
 // Target size of one col tile, in floats.
@@ -38,6 +38,29 @@ export function convTransposeScratchBytes(desc: usize): i32 {
   const M = ocg * taps;
   const band = bandRows(M, d.inW, d.inD * d.inH) * d.inW;
   return (M * band + 16) * 4 + gemmScratchBytes(M, band, icg) + 64;
+}
+
+/**
+ * Bytes of the weights convTranspose_f32 can take prepared (ConvTransposeDesc.packed): the
+ * GEMM's packed A = W^T of each group; 0 for the direct method, negative past 2 GiB.
+ */
+export function convTransposePackedBytes(desc: usize): i32 {
+  const d = changetype<ConvTransposeDesc>(desc);
+  if (useDirect(d)) return 0;
+  const M = d.outC / d.groups * d.kernelD * d.kernelH * d.kernelW;
+  const bytes = <i64>d.groups * packedABytes(M, d.inC / d.groups);
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
+}
+
+/** Prepares `weight` for `desc` into dst (convTransposePackedBytes(desc) bytes), once per weight version. */
+export function convTransposePackWeights_f32(dst: usize, weight: usize, desc: usize): void {
+  const d = changetype<ConvTransposeDesc>(desc);
+  if (useDirect(d)) return;
+  const icg = d.inC / d.groups;
+  const M = d.outC / d.groups * d.kernelD * d.kernelH * d.kernelW;
+  for (let g = 0; g < d.groups; g++) {
+    packAWhole(dst + <usize>g * packedABytes(M, icg), weight + (<usize>(g * icg) * M << 2), M, A_TRANS, M, icg);
+  }
 }
 
 /** Transposed convolution `desc` (a ConvTransposeDesc; see the header). */
@@ -61,6 +84,25 @@ export function convTranspose_f32(out: usize, input: usize, weight: usize, bias:
   viaGemm(out, input, weight, scratch, d);
 }
 
+/** col[m] = sum_k x[k * xStride] * w[k * M + m] for m < M: K rows of w scaled and added, four columns at a time. */
+function rowTimesMatrix(col: usize, x: usize, xStride: i32, w: usize, M: i32, K: i32): void {
+  const m4 = M & ~3;
+  fillF32(col, M, 0);
+  for (let k = 0; k < K; k++) {
+    const xv = load<f32>(x + (<usize>(k * xStride) << 2));
+    const s = f32x4.splat(xv);
+    const row = w + (<usize>(k * M) << 2);
+    for (let m = 0; m < m4; m += 4) {
+      const o = <usize>m << 2;
+      v128.store(col + o, f32x4.add(v128.load(col + o), f32x4.mul(s, v128.load(row + o))));
+    }
+    for (let m = m4; m < M; m++) {
+      const o = <usize>m << 2;
+      store<f32>(col + o, load<f32>(col + o) + xv * load<f32>(row + o));
+    }
+  }
+}
+
 function viaGemm(out: usize, input: usize, weight: usize, scratch: usize, d: ConvTransposeDesc): void {
   const C = d.inC, H = d.inH, W = d.inW, OC = d.outC;
   const OD = d.outD, OH = d.outH, OW = d.outW;
@@ -79,12 +121,16 @@ function viaGemm(out: usize, input: usize, weight: usize, scratch: usize, d: Con
   for (let n = 0; n < d.batch; n++) {
     for (let g = 0; g < groups; g++) {
       const x = input + (<usize>(n * C + g * icg) * inPlane << 2);
-      const wg = weight + (<usize>(g * icg) * M << 2);
+      const packed = <usize>d.packed;
+      const wg = packed != 0 ? packed + <usize>g * packedABytes(M, icg) : weight + (<usize>(g * icg) * M << 2);
       const outG = out + (<usize>(n * OC + g * ocg) * outPlane << 2);
       for (let r0 = 0; r0 < rows; r0 += band) {
         const nr = min(band, rows - r0);
         const cols = nr * W;
-        gemm(col, cols, wg, M, A_TRANS, x + (<usize>(r0 * W) << 2), inPlane, B_DENSE, 0, 0,
+        // One input pixel (a generator's first layer, from a 1x1 latent): col = x^T W
+        // streams the weights once, where a GEMM would fill 1 of its 8 tile columns.
+        if (cols == 1) rowTimesMatrix(col, x + (<usize>(r0 * W) << 2), inPlane, weight + (<usize>(g * icg) * M << 2), M, icg);
+        else gemm(col, cols, wg, M, packed != 0 ? A_PACKED : A_TRANS, x + (<usize>(r0 * W) << 2), inPlane, B_DENSE, 0, 0,
           0, BIAS_NONE, 0, M, cols, icg, gemmScratch);
         // col2im: row m = (oc, kz, ky, kx) of col adds into output rows.
         for (let m = 0; m < M; m++) {

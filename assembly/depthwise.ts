@@ -44,6 +44,8 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
   }
   const outPlane = OD * OH * OW;
   const inPlane = D * H * W;
+  // The 3x3 layers of mobile networks: small planes, where the row kernels' tails dominate.
+  const plane3x3 = KD == 1 && KH == 3 && KW == 3 && d.dilationH == 1 && d.dilationW == 1 && (sw == 1 || sw == 2) && OW >= 4;
   for (let n = 0; n < d.batch; n++) {
     for (let c = 0; c < C; c++) {
       let src = input + (<usize>(n * C + c) * inPlane << 2);
@@ -56,6 +58,11 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
         const w = weight + (<usize>oc * taps << 2);
         const b: f32 = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0;
         let o = out + (<usize>(n * C * mult + oc) * outPlane << 2);
+        if (plane3x3) {
+          if (sw == 1) plane3x3Of(1, o, src, Wp, w, OH, OW, sh, b);
+          else plane3x3Of(2, o, src, Wp, w, OH, OW, sh, b);
+          continue;
+        }
         for (let oz = 0; oz < OD; oz++) {
           for (let oy = 0; oy < OH; oy++) {
             const row = src + (<usize>((oz * sd * Hp + oy * sh) * Wp) << 2);
@@ -68,6 +75,47 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
       }
     }
   }
+}
+
+/**
+ * One output plane of a 2-D 3x3 depthwise kernel with stride (sh, sw), sw = 1 or 2 (a
+ * constant: inlined per stride): the nine weights stay in registers, and each step makes
+ * four outputs of a row; a row's last step overlaps the one before (outputs are written,
+ * not accumulated), so no output is computed by a scalar tail. Reads only inputs of the
+ * windows (stride 2 takes the even floats of two overlapping loads, as rowStride2).
+ * REQUIRES: OW >= 4.
+ */
+@inline function plane3x3Of(sw: i32, o: usize, src: usize, Wp: i32, w: usize, OH: i32, OW: i32, sh: i32, b: f32): void {
+  const w0 = v128.load32_splat(w), w1 = v128.load32_splat(w, 4), w2 = v128.load32_splat(w, 8);
+  const w3 = v128.load32_splat(w, 12), w4 = v128.load32_splat(w, 16), w5 = v128.load32_splat(w, 20);
+  const w6 = v128.load32_splat(w, 24), w7 = v128.load32_splat(w, 28), w8 = v128.load32_splat(w, 32);
+  const bv = f32x4.splat(b);
+  const rowBytes = <usize>Wp << 2;
+  for (let oy = 0; oy < OH; oy++) {
+    const r0 = src + <usize>(oy * sh) * rowBytes;
+    const r1 = r0 + rowBytes, r2 = r1 + rowBytes;
+    const orow = o + (<usize>(oy * OW) << 2);
+    for (let x = 0; x < OW; x += 4) {
+      if (x + 4 > OW) x = OW - 4;
+      const p = <usize>(x * sw) << 2;
+      let a = bv, c = f32x4.mul(w1, tapRow(sw, r0 + p, 4));
+      a = f32x4.add(a, f32x4.mul(w0, tapRow(sw, r0 + p, 0)));
+      c = f32x4.add(c, f32x4.mul(w2, tapRow(sw, r0 + p, 8)));
+      a = f32x4.add(a, f32x4.mul(w3, tapRow(sw, r1 + p, 0)));
+      c = f32x4.add(c, f32x4.mul(w4, tapRow(sw, r1 + p, 4)));
+      a = f32x4.add(a, f32x4.mul(w5, tapRow(sw, r1 + p, 8)));
+      c = f32x4.add(c, f32x4.mul(w6, tapRow(sw, r2 + p, 0)));
+      a = f32x4.add(a, f32x4.mul(w7, tapRow(sw, r2 + p, 4)));
+      c = f32x4.add(c, f32x4.mul(w8, tapRow(sw, r2 + p, 8)));
+      v128.store(orow + (<usize>x << 2), f32x4.add(a, c));
+    }
+  }
+}
+
+/** Four inputs of one tap for four consecutive outputs: floats at p + off and then every sw-th. */
+@inline function tapRow(sw: i32, p: usize, off: usize): v128 {
+  if (sw == 1) return v128.load(p + off);
+  return v128.shuffle<f32>(v128.load(p + off), v128.load(p + off, 12), 0, 2, 5, 7);
 }
 
 /** o[x] = b + sum_t w[t] * row[tapOff[t] + x] for x < OW. */

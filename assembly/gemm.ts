@@ -67,16 +67,18 @@ export function packedABytes(M: i32, K: i32): i32 {
 }
 
 /**
- * Packs the dense A[M,K] (leading dimension lda) whole, in the order gemm reads it:
+ * Packs A[M,K] (A_DENSE, or A_TRANS: stored as its transpose; leading dimension lda) whole, in the order gemm reads it:
  * K block by K block, each block's row panels [panel][kc][5] one after another, so block
  * (pc, ic) starts at float pc * paddedRows(M) + ic * kc.
  */
-export function packAWhole(dst: usize, a: usize, lda: i32, M: i32, K: i32): void {
+export function packAWhole(dst: usize, a: usize, lda: i32, aMode: i32, M: i32, K: i32): void {
   const step = kStep(K), Mp = paddedRows(M);
   for (let pc = 0; pc < K; pc += step) {
     const kc = min(step, K - pc);
     for (let ic = 0; ic < M; ic += MC) {
-      packADense(dst + (<usize>(pc * Mp + ic * kc) << 2), a + ((<usize>ic * lda + pc) << 2), lda, min(MC, M - ic), kc);
+      const to = dst + (<usize>(pc * Mp + ic * kc) << 2);
+      if (aMode == A_TRANS) packATrans(to, a + ((<usize>pc * lda + ic) << 2), lda, min(MC, M - ic), kc);
+      else packADense(to, a + ((<usize>ic * lda + pc) << 2), lda, min(MC, M - ic), kc);
     }
   }
 }

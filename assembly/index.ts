@@ -14,7 +14,9 @@ export { maxUnpool3d_f32 } from "./unpool";
 export { gemm_f32, gemmScratchBytes, gemv_f32, gemvRows_f32 } from "./gemm";
 export { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "./conv";
 export { convMethodOf, convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";
-export { convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32 } from "./conv_transpose";
+export {
+  convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32, convTransposePackedBytes, convTransposePackWeights_f32,
+} from "./conv_transpose";
 export { bilinear_f32, bilinearScratchBytes } from "./bilinear";
 // Tensor arithmetic, reductions, topk and embedding.
 export { elementwise_f32, unary_f32, elementwiseStrided_f32 } from "./broadcast";

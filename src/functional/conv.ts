@@ -7,7 +7,7 @@ import { MAX_TENSOR_ELEMENTS } from "../storage";
 import { badType, badValue, rangeError, shapeStr } from "../errors";
 import { convOutputSize, convTransposeOutputSize } from "../shape";
 import { type Tensor, emptyTensor } from "../tensor";
-import { CONV_DESC, PAD_CIRCULAR, PAD_REFLECT, PAD_REPLICATE, PAD_ZEROS } from "../../build/abi.js";
+import { CONV_DESC, CONV_TRANSPOSE_DESC, PAD_CIRCULAR, PAD_REFLECT, PAD_REPLICATE, PAD_ZEROS } from "../../build/abi.js";
 import { descriptor, dhw, setField, wasm } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
 import { preparedWeights, stamp } from "../weight-cache";
@@ -288,8 +288,11 @@ export function convTransposeForward(
       // infinity would spread further than in PyTorch: any non-finite output is recomputed.
       if (plan === null || !k.allFinite_f32(y.dataPtr, y.numel)) {
         const desc = convTransposeDescriptor(N, C, OC, groups, in3, out3, kernel3, stride3, padding3, dilation3);
+        const bytes = k.convTransposePackedBytes(desc);
+        const packed = preparedWeights(w, "convTranspose", `${stamp(w)}|groups ${groups}|bytes ${bytes}`, bytes,
+          (ptr) => k.convTransposePackWeights_f32(ptr, wp, desc));
         const scratch = reserveScratch(layer, k.convTransposeScratchBytes(desc));
-        k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, desc);
+        k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, setField(CONV_TRANSPOSE_DESC, desc, "packed", packed));
       }
       // The fused activation, on the fresh output while it is in cache.
       if (clamp !== NO_CLAMP) k.hardtanh_f32(y.dataPtr, y.dataPtr, y.numel, clamp.min, clamp.max);

@@ -84,7 +84,7 @@ export function convTransposeDescriptor(
 ): number {
   return descriptor(CONV_TRANSPOSE_DESC, {
     batch: N, inC: C, ...dhw("in", inSize), outC: OC, ...dhw("out", outSize), ...dhw("kernel", kernel),
-    ...dhw("stride", stride), ...dhw("pad", padding), ...dhw("dilation", dilation), groups,
+    ...dhw("stride", stride), ...dhw("pad", padding), ...dhw("dilation", dilation), groups, packed: 0,
   });
 }
 
