@@ -8,17 +8,18 @@
 // changes, ONNX models), run each once and check the outputs agree, then warm up and time.
 
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as ortEngine from "./engines/ort.mjs";
 import * as tfjsEngine from "./engines/tfjs.mjs";
 import * as wasmNnEngine from "./engines/wasm-nn.mjs";
+import { machineInfo } from "./machine.mjs";
 import { peakRunner, simdPeak } from "./peak.mjs";
 import { disagreement, referenceOutput } from "./reference.mjs";
 import { markdown, ratioOf, table, targets as targetsOf } from "./report.mjs";
+import { keepModels } from "./results-sections.mjs";
 import { cases, makeData } from "./shapes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,22 +53,6 @@ function parseArgs(argv) {
     } else throw new RangeError(`unknown option ${argv[i]} (see --help)`);
   }
   return opts;
-}
-
-function machineInfo() {
-  let cpu = os.cpus()[0]?.model ?? "unknown";
-  try {
-    const m = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.+)$/m);
-    if (m) cpu = m[1].trim();
-  } catch {
-    // not Linux: keep os.cpus()
-  }
-  return {
-    cpu,
-    cores: os.cpus().length,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    load: os.loadavg().map((l) => l.toFixed(2)).join(" "),
-  };
 }
 
 const median = (xs) => {
@@ -283,7 +268,9 @@ async function main() {
   if (notes.length) console.log(`\n${notes.join("\n")}`);
 
   if (opts.write) {
-    writeFileSync(join(here, "RESULTS.md"), text);
+    // The whole-model section (npm run bench:models) is kept as it was.
+    const resultsPath = join(here, "RESULTS.md");
+    writeFileSync(resultsPath, keepModels(text, existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : ""));
     const json = { date, machine, versions, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
     writeFileSync(join(here, "results.json"), `${JSON.stringify(json, null, 2)}\n`);
     console.log("\nwrote bench/RESULTS.md and bench/results.json");

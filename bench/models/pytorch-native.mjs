@@ -1,0 +1,70 @@
+// PyTorch native as a third engine of the model benchmark: a Python process
+// (bench/models/native.py) that loads the exported state dict and times its own forwards,
+// one request at a time, so its calls take part in the same alternating rounds as the
+// engines in this process. The time of a call is the one PyTorch measured (the pipe's
+// round trip is left out).
+
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const script = join(dirname(fileURLToPath(import.meta.url)), "native.py");
+
+export function pytorchNative(python) {
+  let child = null;
+  const pending = [];
+  const expect = () => new Promise((resolve, reject) => pending.push({ resolve, reject }));
+  const ask = (request) => {
+    const answer = expect();
+    child.stdin.write(`${JSON.stringify(request)}\n`);
+    return answer;
+  };
+  return {
+    name: "pytorch",
+    /** Starts native.py; resolves with its torch version, thread count and oneDNN flag. */
+    async load() {
+      child = spawn(python, [script], { stdio: ["pipe", "pipe", "inherit"] });
+      const hello = expect();
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const p = pending.shift();
+        if (!p) return;
+        let v;
+        try {
+          v = JSON.parse(line);
+        } catch {
+          p.reject(new Error(`native.py: ${line}`));
+          return;
+        }
+        if (v.error) p.reject(new Error(v.error));
+        else p.resolve(v);
+      });
+      const fail = (why) => {
+        for (const p of pending.splice(0)) p.reject(new Error(why));
+      };
+      child.on("error", (e) => fail(`could not start ${python}: ${e.message}`));
+      child.on("exit", (code) => fail(`native.py exited (code ${code})`));
+      const info = await hello;
+      return {
+        version: info.torch,
+        detail: `torch.set_num_threads(${info.threads}), no_grad${info.mkldnn ? ", oneDNN available" : ""}`,
+        info,
+      };
+    },
+    async prepare(files) {
+      await ask({ load: files.id, dir: files.dir });
+      return {
+        run: () => ask({ run: 1 }),
+        timeOf: (out) => out.ms[0],
+        read: null, // PyTorch is the reference: its float32 error is measured by export.py
+        release() {},
+        async dispose() {
+          await ask({ free: true });
+        },
+      };
+    },
+    close() {
+      child?.stdin.end();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// The whole-model table (printed, and the models section of bench/RESULTS.md) and the
+// targets it is read against.
+
+const ORT_OVER_WASM_EVERY = 1.0; // faster than onnxruntime-web on every model
+const ORT_OVER_WASM_GEOMEAN = 1.3;
+const R18_OVER_NATIVE_MAX = 2.0; // ResNet-18 within 2x of PyTorch native on one thread
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const fmtX = (r) => `${r.toFixed(2)}x`;
+const fmtKB = (b) => `${(b / 1024).toFixed(0)} KiB`;
+
+const ok = (e) => e && e.status === "ok";
+
+/** "12.3 ±2%": the median and half the interquartile range relative to it. */
+function timeCell(e) {
+  if (!e) return "-";
+  if (e.status === "wrong") return "✗ wrong output";
+  if (e.status !== "ok") return e.status;
+  const spread = e.q1Ms !== undefined ? ` ±${((50 * (e.q3Ms - e.q1Ms)) / e.medianMs).toFixed(0)}%` : "";
+  return `${fmtMs(e.medianMs)}${spread}`;
+}
+
+/** onnxruntime-web's time over wasm-nn's: above 1, wasm-nn is faster. */
+export const ortRatio = (row) => (ok(row.engines["wasm-nn"]) && ok(row.engines["ort-web"]) ? row.engines["ort-web"].medianMs / row.engines["wasm-nn"].medianMs : null);
+/** wasm-nn's time over PyTorch native's: below 1, wasm-nn is faster. */
+export const nativeRatio = (row) => (ok(row.engines["wasm-nn"]) && ok(row.engines.pytorch) ? row.engines["wasm-nn"].medianMs / row.engines.pytorch.medianMs : null);
+
+function checkCell(row) {
+  const parts = [];
+  for (const name of ["wasm-nn", "ort-web", "pytorch"]) {
+    const e = row.engines[name];
+    if (e?.worst === undefined) continue;
+    parts.push(`${name} ${e.worst <= 1 ? "" : "✗ "}${e.worst.toFixed(3)}`);
+  }
+  return parts.join(", ");
+}
+
+function heapCell(row) {
+  const h = row.engines["wasm-nn"]?.heap;
+  if (!h) return "";
+  const grew = h.grewBytes > 0 ? [`grew ${fmtKB(h.grewBytes)}`] : [];
+  if (h.tensorsLeaked > 0) grew.push(`${h.tensorsLeaked} tensors leaked`);
+  return grew.length ? grew.join(", ") : "steady";
+}
+
+export function table(rows, peak) {
+  const head = [
+    "model", "GMAC", "wasm-nn ms", "ort-web ms", "PyTorch ms", "ort-web / wasm-nn", "wasm-nn / PyTorch",
+    "wasm-nn GFLOP/s", "% SIMD peak", "outputs (worst/tol)", "heap",
+  ];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const row of rows) {
+    const own = row.engines["wasm-nn"];
+    const rowPeak = row.peakGflops ?? peak;
+    const r1 = ortRatio(row);
+    const r2 = nativeRatio(row);
+    lines.push(
+      `| ${row.id} | ${(row.macs / 1e9).toFixed(2)} | ${timeCell(own)} | ${timeCell(row.engines["ort-web"])} | ` +
+        `${timeCell(row.engines.pytorch)} | ${r1 === null ? "" : fmtX(r1)} | ${r2 === null ? "" : fmtX(r2)} | ` +
+        `${ok(own) ? own.gflops.toFixed(1) : ""} | ${ok(own) && rowPeak ? `${((100 * own.gflops) / rowPeak).toFixed(0)}%` : ""} | ` +
+        `${checkCell(row)} | ${heapCell(row)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function geomean(values) {
+  return values.length ? Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length) : null;
+}
+
+/** The targets, each [what, "met" | "not met (...)" | "not measured (...)"]. */
+export function targets(rows) {
+  const pairs = rows.map((r) => [r.id, ortRatio(r)]);
+  const known = pairs.filter(([, r]) => r !== null);
+  const missing = pairs.filter(([, r]) => r === null).map(([id]) => id);
+  const slower = known.filter(([, r]) => r < ORT_OVER_WASM_EVERY).map(([id, r]) => `${id} ${fmtX(r)}`);
+  const g = geomean(known.map(([, r]) => r));
+  const partial = missing.length ? ` over ${known.length} of ${pairs.length} models (missing ${missing.join(", ")})` : "";
+  const r18 = rows.find((r) => r.id === "R18");
+  const r18Ratio = r18 ? nativeRatio(r18) : null;
+  return {
+    geomean: g,
+    lines: [
+      [
+        "faster than onnxruntime-web on every model",
+        slower.length ? `not met (${slower.join(", ")})` : known.length === 0 ? "not measured" : `met${partial}`,
+      ],
+      [
+        `geometric mean of ort-web / wasm-nn >= ${ORT_OVER_WASM_GEOMEAN}x`,
+        g === null ? "not measured" : `${g >= ORT_OVER_WASM_GEOMEAN ? "met" : "not met"}: ${fmtX(g)}${partial}`,
+      ],
+      [
+        `R18 within ${R18_OVER_NATIVE_MAX}x of PyTorch native (one thread)`,
+        !r18 ? "not in this run" : r18Ratio === null ? "not measured" : `${r18Ratio <= R18_OVER_NATIVE_MAX ? "met" : "not met"}: ${fmtX(r18Ratio)}`,
+      ],
+    ],
+  };
+}
+
+export function markdown({ rows, peak, machine, versions, pytorch, options, notes, date }) {
+  const t = targets(rows);
+  const out = [];
+  out.push("## Whole models (`npm run bench:models`)", "");
+  out.push(
+    `Generated on ${date}. Whole forward passes in eval mode, float32, one thread per engine, with seeded random weights and ` +
+      "non-trivial BatchNorm statistics (bench/models/zoo.py; models as in BENCH.md). wasm-nn and onnxruntime-web run in one Node " +
+      "process, PyTorch native in a Python process it drives; after a warm-up, the timed forwards of the three run in alternating rounds. " +
+      "Before timing, each engine's output is checked against PyTorch's (float64 forward from the same float32 weights): every element " +
+      "within 1e-4 + 1e-3 |expected|; the outputs column gives the worst |error| / tolerance (at most 1 passes; for PyTorch, its own " +
+      "float32 forward), and an engine that fails is not timed. Times are medians with ± half the interquartile range. GFLOP/s counts 2 x the direct method's " +
+      "multiply-accumulates of every convolution and linear layer (GMAC column), so Winograd or conv + BatchNorm folding do not change it.",
+    "",
+  );
+  out.push(`- CPU: ${machine.cpu} (${machine.cores} logical cores), load average at start ${machine.load}`);
+  out.push(`- Node ${versions.node} (V8 ${versions.v8}), ${machine.platform}`);
+  out.push(
+    `- wasm-nn ${versions["wasm-nn"] ?? "-"}, onnxruntime-web ${versions["ort-web"] ?? "-"} (wasm EP, numThreads 1, ONNX opset ${pytorch.opset ?? "-"}), ` +
+      `PyTorch ${pytorch.torch ?? "-"} (torch.set_num_threads(${pytorch.threads ?? 1}), no_grad${pytorch.mkldnn ? ", oneDNN available" : ""})`,
+  );
+  out.push(`- WebAssembly SIMD128 peak (bench/peak.mjs): ${peak.simd.toFixed(1)} GFLOP/s at best; each row's % is against the peak loop timed in that row's rounds`);
+  if (options.only || options.runs) {
+    out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.runs && `--runs ${options.runs}`].filter(Boolean).join(" ")}`);
+  }
+  out.push("", table(rows, peak.simd), "");
+  out.push("Targets:", "");
+  for (const [what, state] of t.lines) out.push(`- ${what}: ${state}`);
+  if (notes.length) {
+    out.push("", "Notes:", "");
+    for (const n of notes) out.push(`- ${n}`);
+  }
+  return { text: out.join("\n"), targets: t };
+}

@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// Whole-model benchmark: wasm-nn vs. onnxruntime-web vs. PyTorch native, one thread each.
+//
+//   npm run bench:models               (from the repository root: builds, installs, runs)
+//   node bench/models/run.mjs [--only R18,GAN] [--runs N] [--no-write] [--python PATH]
+//   (--runs: timed forwards per engine and model; by default as many as fit 3 s, 10 to 60)
+//
+// Method. bench/models/export.py (PyTorch + onnx) builds the models of BENCH.md with
+// seeded weights and exports each into bench/.models: the wasm-nn graph + safetensors, an
+// ONNX file, the state dict, the input and PyTorch's answer (float64 forward, rounded); it
+// exports again only when those files are missing or the scripts or torch changed. Each
+// model is then loaded into wasm-nn (nn.loadModel, eval) and onnxruntime-web (wasm EP, one
+// thread) in this Node process, and into PyTorch native (bench/models/native.py, one
+// thread, no_grad), a child process that times its own forwards on request. Each engine's
+// first output is checked against PyTorch's answer (rtol 1e-3, atol 1e-4, elementwise) and
+// an engine that fails is not timed. The engines warm up, then their timed forwards run in
+// five rounds that alternate between the three (each engine's share of a round back to back,
+// after one untimed call), with the SIMD peak loop in the same rounds, so a slow spell of a
+// shared machine falls on all alike. wasm-nn's outputs are disposed inside
+// the loop and its heap is compared before and after.
+// The table replaces the models section of bench/RESULTS.md; `npm run bench` keeps it.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { machineInfo } from "../machine.mjs";
+import { peakRunner, simdPeak } from "../peak.mjs";
+import { replaceModels } from "../results-sections.mjs";
+import { ENGINES, wasmNn } from "./engines.mjs";
+import { pytorchNative } from "./pytorch-native.mjs";
+import { markdown, nativeRatio, ortRatio, table } from "./report.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bench = join(here, "..");
+const CACHE = join(bench, ".models");
+const IDS = ["R18", "MV2", "GAN", "UNET"];
+const RTOL = 1e-3;
+const ATOL = 1e-4;
+const MIN_REPS = 10;
+const MAX_REPS = 60;
+const ROUNDS = 5;
+const BUDGET_MS = 3000; // timed calls per engine and model: as many as fit, within the bounds
+
+function parseArgs(argv) {
+  const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3" };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new RangeError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--only") {
+      opts.only = value().split(",").map((s) => s.trim().toUpperCase());
+      const bad = opts.only.filter((id) => !IDS.includes(id));
+      if (bad.length) throw new RangeError(`--only: unknown model ${bad.join(", ")} (known: ${IDS.join(", ")})`);
+    } else if (flag === "--runs") {
+      opts.runs = Number(value());
+      if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new RangeError("--runs: expected a positive integer");
+    } else if (flag === "--python") opts.python = value();
+    else if (flag === "--no-write") opts.write = false;
+    else if (flag === "--help" || flag === "-h") {
+      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 6).join("\n"));
+      process.exit(0);
+    } else throw new RangeError(`unknown option ${argv[i]} (see --help)`);
+  }
+  return opts;
+}
+
+/** Exports the models into bench/.models when the files are missing or stale. */
+function exportStep(opts, ids) {
+  const probe = spawnSync(opts.python, ["-c", "import torch, torchvision, onnx"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? probe.error.message : probe.stderr.trim().split("\n").pop();
+    throw new RangeError(
+      `the model benchmark needs ${opts.python} with torch, torchvision and onnx (${why}). ` +
+        "On Debian: apt-get install python3-torch python3-torchvision python3-onnx; or pass --python PATH.",
+    );
+  }
+  try {
+    execFileSync(opts.python, [join(here, "export.py"), "--out", CACHE, "--only", ids.join(",")], { stdio: "inherit" });
+  } catch (e) {
+    throw new Error(`bench/models/export.py failed (exit code ${e.status ?? e.message}); its output is above`);
+  }
+  return Object.fromEntries(ids.map((id) => [id, JSON.parse(readFileSync(join(CACHE, `${id}.meta.json`), "utf8"))]));
+}
+
+function readF32(path) {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/** The worst |got - want| / (atol + rtol |want|) over the output: at most 1 passes. */
+function worstOverTolerance(got, want) {
+  if (got.length !== want.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const r = Math.abs(got[i] - want[i]) / (ATOL + RTOL * Math.abs(want[i]));
+    if (!(r <= worst)) worst = Number.isNaN(r) ? Infinity : r;
+  }
+  return worst;
+}
+
+const quantile = (sorted, q) => {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (pos - lo);
+};
+
+function summary(times) {
+  const s = [...times].sort((a, b) => a - b);
+  return { medianMs: quantile(s, 0.5), minMs: s[0], q1Ms: quantile(s, 0.25), q3Ms: quantile(s, 0.75), reps: s.length };
+}
+
+/** One call: [ms, output]; an engine that times itself (PyTorch native) says its own ms. */
+async function call(impl) {
+  const t0 = performance.now();
+  let out = impl.run();
+  if (out && typeof out.then === "function") out = await out;
+  const ms = performance.now() - t0;
+  return [impl.timeOf ? impl.timeOf(out) : ms, out];
+}
+
+/** Warm-up alone, then the timed calls in rounds that alternate between the engines. */
+async function timeEngines(prepared, opts, peakLoop) {
+  const runs = [];
+  for (const p of prepared) {
+    const warm = [];
+    const start = performance.now();
+    while (warm.length < 3 || (performance.now() - start < 1000 && warm.length < 20)) {
+      const [ms, out] = await call(p.impl);
+      p.impl.release(out);
+      warm.push(ms);
+    }
+    const typical = summary(warm).medianMs;
+    const reps = opts.runs ?? Math.min(MAX_REPS, Math.max(MIN_REPS, Math.ceil(BUDGET_MS / typical)));
+    const stats = p.engine.name === wasmNn.name ? () => wasmNn.memoryStats() : null;
+    runs.push({ p, reps, warmups: warm.length, times: [], stats, before: stats?.() });
+  }
+  // Each round, every engine makes one untimed call (the other engines have just evicted
+  // its weights from the caches) and then its share of the timed calls back to back.
+  const peakRates = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const r of runs) {
+      const share = Math.floor(((round + 1) * r.reps) / ROUNDS) - Math.floor((round * r.reps) / ROUNDS);
+      for (let i = share > 0 ? -1 : 0; i < share; i++) {
+        const [ms, out] = await call(r.p.impl);
+        r.p.impl.release(out);
+        if (i >= 0) r.times.push(ms);
+      }
+    }
+    for (let i = 0; i < 3; i++) peakRates.push(peakLoop.flops / (peakLoop.run() * 1e6));
+  }
+  for (const r of runs) {
+    Object.assign(r.p.result, summary(r.times), { warmups: r.warmups });
+    const after = r.stats?.();
+    if (after) {
+      r.p.result.heap = {
+        afterWarmup: r.before.heapBytes,
+        afterReps: after.heapBytes,
+        grewBytes: after.heapBytes - r.before.heapBytes,
+        tensorsLeaked: after.tensors - r.before.tensors,
+        bytesLeaked: after.bytes - r.before.bytes,
+      };
+    }
+  }
+  return summary(peakRates).medianMs; // the median rate, in GFLOP/s
+}
+
+async function runModel(id, meta, engines, opts, peakLoop, notes) {
+  const files = { id, dir: CACHE, graph: join(CACHE, `${id}.json`), weights: join(CACHE, `${id}.safetensors`), onnx: join(CACHE, `${id}.onnx`) };
+  const input = { values: readF32(join(CACHE, `${id}.input.bin`)), shape: meta.input };
+  const want = readF32(join(CACHE, `${id}.output.bin`));
+  const row = { id, model: meta.model, macs: meta.macs, flops: 2 * meta.macs, engines: {} };
+  const prepared = [];
+  for (const engine of engines) {
+    if (engine.loadError) {
+      row.engines[engine.name] = { status: "error", error: engine.loadError };
+      continue;
+    }
+    const result = { status: "ok" };
+    row.engines[engine.name] = result;
+    let impl = null;
+    try {
+      const t0 = performance.now();
+      impl = await engine.prepare(files, input);
+      result.loadMs = performance.now() - t0;
+      const [firstMs, out] = await call(impl);
+      result.firstMs = firstMs;
+      if (!impl.read) {
+        // The reference itself: its float32 forward against the float64 answer.
+        result.worst = meta.pytorchFloat32WorstOverTol;
+        prepared.push({ engine, impl, result });
+        continue;
+      }
+      const got = impl.read(out);
+      const shapeOk = got.shape.length === meta.output.length && got.shape.every((v, i) => v === meta.output[i]);
+      result.worst = shapeOk ? worstOverTolerance(got.values, want) : Infinity;
+      impl.release(out);
+      if (!shapeOk) notes.push(`${id}: ${engine.name} output shape [${got.shape}], PyTorch's [${meta.output}]; not timed`);
+      else if (result.worst > 1) notes.push(`${id}: ${engine.name} differs from PyTorch (worst |error| / tolerance ${result.worst.toFixed(3)}); not timed`);
+      if (result.worst > 1) {
+        result.status = "wrong";
+        await impl.dispose();
+        continue;
+      }
+      prepared.push({ engine, impl, result });
+    } catch (e) {
+      row.engines[engine.name] = { status: "error", error: String(e?.message ?? e).split("\n")[0] };
+      notes.push(`${id}: ${engine.name} failed: ${row.engines[engine.name].error}`);
+      await impl?.dispose?.();
+    }
+  }
+  try {
+    if (prepared.length) row.peakGflops = await timeEngines(prepared, opts, peakLoop);
+    for (const p of prepared) p.result.gflops = row.flops / (p.result.medianMs * 1e6);
+  } finally {
+    for (const p of prepared) await p.impl.dispose();
+  }
+  const h = row.engines["wasm-nn"]?.heap;
+  if (h?.tensorsLeaked) notes.push(`${id}: wasm-nn left ${h.tensorsLeaked} more live tensors (${h.bytesLeaked} bytes) after ${row.engines["wasm-nn"].reps} timed forwards`);
+  return row;
+}
+
+function progress(row) {
+  const parts = Object.entries(row.engines).map(([n, e]) => (e.status === "ok" ? `${n} ${e.medianMs.toFixed(2)} ms` : `${n} ${e.status}`));
+  const r1 = ortRatio(row);
+  const r2 = nativeRatio(row);
+  if (r1 !== null) parts.push(`ort/wasm-nn ${r1.toFixed(2)}x`);
+  if (r2 !== null) parts.push(`wasm-nn/PyTorch ${r2.toFixed(2)}x`);
+  console.log(`${row.id.padEnd(5)} ${parts.join(" | ")}`);
+}
+
+async function main() {
+  const started = performance.now();
+  const opts = parseArgs(process.argv.slice(2));
+  const ids = opts.only ?? IDS;
+  const machine = machineInfo();
+  console.log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load}; Node ${process.versions.node}\n`);
+
+  console.log("> export (bench/models/export.py; cached in bench/.models)");
+  const metas = exportStep(opts, ids);
+  const exportSeconds = (performance.now() - started) / 1e3;
+
+  const versions = { node: process.versions.node, v8: process.versions.v8 };
+  const engines = [];
+  console.log("");
+  const native = pytorchNative(opts.python);
+  const nativeInfo = {};
+  for (const engine of [...ENGINES, native]) {
+    const entry = Object.create(engine);
+    try {
+      const info = await engine.load();
+      versions[engine.name] = info.version;
+      if (engine === native) Object.assign(nativeInfo, info.info);
+      console.log(`${engine.name} ${info.version}: ${info.detail}`);
+    } catch (e) {
+      entry.loadError = String(e?.message ?? e).split("\n")[0];
+      console.log(`${engine.name}: could not load: ${entry.loadError}`);
+    }
+    engines.push(entry);
+  }
+  const peak = await simdPeak();
+  const peakLoop = await peakRunner();
+  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s\n`);
+
+  const notes = [];
+  const rows = [];
+  for (const id of ids) {
+    const row = await runModel(id, metas[id], engines, opts, peakLoop, notes);
+    progress(row);
+    rows.push(row);
+  }
+  // Keep the better of two peak measurements, so a slow start does not flatter the percentages.
+  peak.simd = Math.max(peak.simd, (await simdPeak()).simd);
+
+  native.close();
+  const pytorch = { ...nativeInfo, opset: metas[ids[0]].onnxOpset };
+  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const { text, targets } = markdown({ rows, peak, machine, versions, pytorch, options: opts, notes, date });
+  console.log(`\n${table(rows, peak.simd)}\n`);
+  for (const [what, state] of targets.lines) console.log(`${what}: ${state}`);
+  if (notes.length) console.log(`\n${notes.join("\n")}`);
+
+  if (opts.write) {
+    const resultsPath = join(bench, "RESULTS.md");
+    writeFileSync(resultsPath, replaceModels(existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "", text));
+    const json = { date, machine, versions, pytorch, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
+    writeFileSync(join(bench, "models-results.json"), `${JSON.stringify(json, null, 2)}\n`);
+    console.log("\nwrote bench/RESULTS.md (models section) and bench/models-results.json");
+  }
+  const total = (performance.now() - started) / 1e3;
+  console.log(`bench:models took ${total.toFixed(0)} s (export step ${exportSeconds.toFixed(0)} s)`);
+  process.exit(0); // onnxruntime-web keeps handles open
+}
+
+main().catch((e) => {
+  console.error(e instanceof RangeError ? `bench:models: ${e.message}` : (e?.stack ?? e));
+  process.exit(1);
+});
