@@ -1,4 +1,5 @@
-// The examples work as documented: the tutorial demo writes its figure, the Cloudflare
+// The examples work as documented: the tutorial demo writes its figure, the trained digit
+// classifier matches PyTorch's held-out accuracy, the Cloudflare
 // Worker (in workerd) and the Deno server answer a posted PNG with the same pixels as
 // Node (the browser gallery has its own test, tests/gallery.test.ts).
 import { execFile, spawn } from "node:child_process";
@@ -40,6 +41,18 @@ describe("npm run demo", () => {
     const levels = new Set<number>();
     for (let y = 16; y < 528; y += 7) for (let x = 544; x < 1056; x += 7) levels.add(figure.data[(y * figure.width + x) * 4]);
     expect(levels.size).toBeGreaterThan(50);
+  });
+});
+
+describe("node examples/digits.mjs", () => {
+  it("classifies the held-out digits with PyTorch's accuracy and exits 0", async () => {
+    const { stdout } = await run(process.execPath, [join(ROOT, "examples/digits.mjs")], { cwd: ROOT });
+    const reference = JSON.parse(readFileSync(join(ROOT, "examples/digits/reference.json"), "utf8"));
+    const wasm = /wasm-nn accuracy: (\d+)\/360 /.exec(stdout);
+    const torch = /PyTorch accuracy: (\d+)\/360 /.exec(stdout);
+    expect(wasm?.[1], stdout).toBe(String(reference.pytorch.correct));
+    expect(torch?.[1], stdout).toBe(String(reference.pytorch.correct));
+    expect(stdout).toContain("live tensors at the end: 0");
   });
 });
 

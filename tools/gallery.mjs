@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import sirv from "sirv";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const HASHED = ["dist", "examples/gallery", "examples/assets/sample.png"];
+const HASHED = ["dist", "examples/gallery", "examples/assets/sample.png", "examples/digits"];
 
 function files(path) {
   return statSync(path).isDirectory() ? readdirSync(path).sort().flatMap((f) => files(join(path, f))) : [path];

@@ -2,6 +2,7 @@
 // input and output with their shapes and the time the layer took.
 import { F, image, init, manualSeed, memory, nn, ready, tensor, tidy } from "wasm-nn";
 import { drawPlot } from "./plots.js";
+import { setupDigits } from "./digits.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const MAX_SIDE = 512;
@@ -373,6 +374,7 @@ async function main() {
   wireControls();
   wireTabs();
   await useSample();
+  await setupDigits(report);
   const build = await registerServiceWorker();
   return { info, panels: report, liveTensors: memory().tensors, build };
 }

@@ -9,7 +9,10 @@ const BUILD = new URL(self.location.href).searchParams.get("build") ?? "dev";
 const PREFIX = "wasm-nn-gallery-";
 const CACHE = PREFIX + BUILD;
 const FILES = [
-  "./", "./index.html", "./gallery.js", "./plots.js", "./style.css", "./build.json", "../assets/sample.png",
+  "./", "./index.html", "./gallery.js", "./plots.js", "./digits.js", "./digits-gan.js", "./digit-strokes.js", "./style.css",
+  "./build.json", "../assets/sample.png",
+  "../digits/digits-cnn.json", "../digits/digits-cnn.safetensors", "../digits/digits-gan.json", "../digits/digits-gan.safetensors",
+  "../digits/reference.json",
   "/dist/index.js", "/dist/core.js", "/dist/wasm-nn.wasm",
 ];
 
