@@ -85,21 +85,25 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
   const method = convMethod(d);
   const packed = <usize>d.packed;
   const gemmPacked = method == CONV_POINTWISE || method == WINOGRAD_NONE ? packed : 0;
+  // The GEMM paths clamp in the micro-kernel's stores; the others clamp the output after.
   if (method == CONV_DEPTHWISE) {
     depthwise(out, input, weight, bias, scratch, d);
+    epilogue(out, d);
   } else if (method == CONV_POINTWISE) {
     groupGemms(out, input, weight, gemmPacked, bias, d, B_DENSE, 0, 0, 0, scratch);
-  } else if (method == WINOGRAD_NONE || !winograd(out, input, weight, packed, bias, d, method, scratch)) {
+  } else if (method != WINOGRAD_NONE && winograd(out, input, weight, packed, bias, d, method, scratch)) {
+    epilogue(out, d);
+  } else {
     // Winograd hands non-finite results back to the direct method, which reads the weights as they are.
     implicitGemm(out, input, weight, gemmPacked, bias, scratch, d);
   }
-  epilogue(out, d);
 }
 
 /**
- * The fused activation: clamps the output to [clampMin, clampMax] in place (ReLU is
- * [0, +inf], ReLU6 [0, 6]), so a Conv-ReLU pair of a model costs no second tensor and no
- * second call. Skipped when the range is everything.
+ * The fused activation of the methods that do not clamp as they store (the GEMM paths
+ * do): clamps the output to [clampMin, clampMax] in place (ReLU is [0, +inf], ReLU6
+ * [0, 6]), so a Conv-ReLU pair of a model costs no second tensor and no second call.
+ * Skipped when the range is everything.
  */
 function epilogue(out: usize, d: ConvDesc): void {
   const lo = d.clampMin, hi = d.clampMax;
@@ -133,7 +137,7 @@ function groupGemms(out: usize, input: usize, weight: usize, packed: usize, bias
       gemm(out + (<usize>(n * OC + g * ocg) * P << 2), P,
         a, Kg, packed != 0 ? A_PACKED : A_DENSE,
         src, bMode == B_DENSE ? inPlane : 0, bMode, rowOff, colOff,
-        bias + (bias != 0 ? <usize>(g * ocg) << 2 : 0), biasMode, 0, ocg, P, Kg, scratch);
+        bias + (bias != 0 ? <usize>(g * ocg) << 2 : 0), biasMode, 0, ocg, P, Kg, scratch, d.clampMin, d.clampMax);
     }
   }
 }

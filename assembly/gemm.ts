@@ -101,7 +101,7 @@ export function gemm_f32(c: usize, a: usize, b: usize, bias: usize, scratch: usi
 export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
                      b: usize, ldb: i32, bMode: i32, rowOff: usize, colOff: usize,
                      bias: usize, biasMode: i32, accumulate: i32,
-                     M: i32, N: i32, K: i32, scratch: usize): void {
+                     M: i32, N: i32, K: i32, scratch: usize, clampLo: f32 = -Infinity, clampHi: f32 = Infinity): void {
   assert(M >= 0 && N >= 0 && K >= 0 && scratch != 0, "gemm: bad sizes or no scratch");
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
@@ -131,6 +131,8 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
       const first = pc == 0;
       const loadC = !first || accumulate != 0;
       const addBias = first ? biasMode : BIAS_NONE;
+      // A fused activation clamps the finished sums only: in the last K block.
+      const clamp = pc + kc >= K && (clampLo != -Infinity || clampHi != Infinity);
       if (bMode == B_DENSE) packBDense(packB, b + ((<usize>pc * ldb + jc) << 2), ldb, nc, kc);
       else if (bMode == B_TRANS) packBTrans(packB, b + ((<usize>jc * ldb + pc) << 2), ldb, nc, kc);
       else packBGather(packB, b, rowOff + (<usize>pc << 2), colOff + (<usize>jc << 2), nc, kc);
@@ -150,7 +152,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
             micro(
               pa + (<usize>(ir * kc) << 2), pb, kc,
               c + ((<usize>row * ldc + col) << 2), ldc, mr, nr, loadC,
-              addBias, addBias == BIAS_ROW ? bias + (<usize>row << 2) : bias + (<usize>col << 2),
+              addBias, addBias == BIAS_ROW ? bias + (<usize>row << 2) : bias + (<usize>col << 2), clamp, clampLo, clampHi,
             );
           }
         }
@@ -173,8 +175,8 @@ function loadPartial(p: usize, n: i32): v128 {
 
 /** One 5x8 tile of the GEMM: A panel at pa ([kc][5]), B panel at pb ([kc][8]) (see tile). */
 function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool,
-               biasMode: i32, bias: usize): void {
-  tile(pa, 0, false, pb, kc, c, ldc, mr, nr, loadC, biasMode, bias);
+               biasMode: i32, bias: usize, clamp: bool, lo: f32, hi: f32): void {
+  tile(pa, 0, false, pb, kc, c, ldc, mr, nr, loadC, biasMode, bias, clamp, lo, hi);
 }
 
 /**
@@ -183,7 +185,7 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
  * of M = A B at c (row stride ldc floats).
  */
 @inline export function microSplit(a03: usize, a4: usize, pb: usize, kc: i32, c: usize, ldc: i32, rows: i32): void {
-  tile(a03, a4, true, pb, kc, c, ldc, rows, NR, false, BIAS_NONE, 0);
+  tile(a03, a4, true, pb, kc, c, ldc, rows, NR, false, BIAS_NONE, 0, false, 0, 0);
 }
 
 /**
@@ -197,7 +199,8 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
  * and the stores; split, they would go through memory.
  */
 @inline function tile(pa: usize, a4: usize, split: bool, pb: usize, kc: i32,
-                      c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool, biasMode: i32, bias: usize): void {
+                      c: usize, ldc: i32, mr: i32, nr: i32, loadC: bool, biasMode: i32, bias: usize,
+                      clamp: bool, lo: f32, hi: f32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -270,6 +273,15 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
       c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
       c40 = f32x4.add(c40, v128.load(r4)); c41 = f32x4.add(c41, v128.load(r4, 16));
     }
+    if (clamp) {
+      // The fused activation (a ReLU is [0, +inf]): pmax/pmin keep NaN, as the activation does.
+      const l = f32x4.splat(lo), h = f32x4.splat(hi);
+      c00 = f32x4.pmin(f32x4.pmax(c00, l), h); c01 = f32x4.pmin(f32x4.pmax(c01, l), h);
+      c10 = f32x4.pmin(f32x4.pmax(c10, l), h); c11 = f32x4.pmin(f32x4.pmax(c11, l), h);
+      c20 = f32x4.pmin(f32x4.pmax(c20, l), h); c21 = f32x4.pmin(f32x4.pmax(c21, l), h);
+      c30 = f32x4.pmin(f32x4.pmax(c30, l), h); c31 = f32x4.pmin(f32x4.pmax(c31, l), h);
+      c40 = f32x4.pmin(f32x4.pmax(c40, l), h); c41 = f32x4.pmin(f32x4.pmax(c41, l), h);
+    }
     v128.store(c, c00); v128.store(c, c01, 16);
     v128.store(r1, c10); v128.store(r1, c11, 16);
     v128.store(r2, c20); v128.store(r2, c21, 16);
@@ -279,10 +291,10 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
   }
   if (nr == NR) {
     // Bottom edge: whole rows, still two vector stores each.
-    storeRow(c, c00, c01, loadC);
-    if (mr > 1) storeRow(c + rowBytes, c10, c11, loadC);
-    if (mr > 2) storeRow(c + 2 * rowBytes, c20, c21, loadC);
-    if (mr > 3) storeRow(c + 3 * rowBytes, c30, c31, loadC);
+    storeRow(c, c00, c01, loadC, clamp, lo, hi);
+    if (mr > 1) storeRow(c + rowBytes, c10, c11, loadC, clamp, lo, hi);
+    if (mr > 2) storeRow(c + 2 * rowBytes, c20, c21, loadC, clamp, lo, hi);
+    if (mr > 3) storeRow(c + 3 * rowBytes, c30, c31, loadC, clamp, lo, hi);
     return;
   }
   const t = EDGE_TILE;
@@ -298,15 +310,22 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
       const o = <usize>j << 2;
       let v = load<f32>(src + o);
       if (loadC) v += load<f32>(dst + o);
+      // max/min of f32 return NaN for a NaN operand, as the vector path keeps it.
+      if (clamp) v = min(max(v, lo), hi);
       store<f32>(dst + o, v);
     }
   }
 }
 
-@inline function storeRow(p: usize, v0: v128, v1: v128, loadC: bool): void {
+@inline function storeRow(p: usize, v0: v128, v1: v128, loadC: bool, clamp: bool, lo: f32, hi: f32): void {
   if (loadC) {
     v0 = f32x4.add(v0, v128.load(p));
     v1 = f32x4.add(v1, v128.load(p, 16));
+  }
+  if (clamp) {
+    const l = f32x4.splat(lo), h = f32x4.splat(hi);
+    v0 = f32x4.pmin(f32x4.pmax(v0, l), h);
+    v1 = f32x4.pmin(f32x4.pmax(v1, l), h);
   }
   v128.store(p, v0);
   v128.store(p, v1, 16);
