@@ -315,3 +315,34 @@ describe("gallery at phone width (390 x 844)", () => {
     }
   }, 150_000);
 });
+
+describe("the model page (README: from a PyTorch module to a page)", () => {
+  async function open(query: string): Promise<{ page: Page; errors: string[]; text: string; outputs: string | null }> {
+    const page = await browser.newPage();
+    const errors = watch(page);
+    await page.goto(new URL(`../model-page/${query}`, server.url).href);
+    await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 60_000 });
+    const text = (await page.textContent("#report")) ?? "";
+    const outputs = await page.getAttribute("#report", "data-outputs");
+    return { page, errors, text, outputs };
+  }
+
+  it("loads an exported model with nn.loadModel and runs it", async () => {
+    const { page, errors, text, outputs } = await open("?model=../digits/digits-cnn");
+    expect(errors).toEqual([]);
+    expect(outputs).toBe(JSON.stringify([[1, 10]]));
+    expect(text).toMatch(/forward: [\d.]+ ms/);
+    // The five largest of ten class scores, largest first.
+    const scores = [...text.matchAll(/^\s+\d+\s+(-?[\d.e+-]+)$/gm)].map((m) => Number(m[1]));
+    expect(scores.length).toBe(5);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await page.close();
+  });
+
+  it("says what is missing when there is no exported model", async () => {
+    const { page, text } = await open("?model=does-not-exist");
+    expect(text).toContain('Could not load the model "does-not-exist"');
+    expect(text).toContain("tools/export_model.py");
+    await page.close();
+  });
+});
