@@ -1,7 +1,10 @@
-import { conv_f32, convScratchBytes } from "../conv";
-import { convTranspose_f32, convTransposeScratchBytes } from "../conv_transpose";
+import { ConvDesc, ConvTransposeDesc } from "../abi";
+import { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "../conv";
+import {
+  convTranspose_f32, convTransposeScratchBytes, convTransposePackedBytes, convTransposePackWeights_f32,
+} from "../conv_transpose";
 import { conv_f32_ref, convTranspose_f32_ref } from "../reference/conv";
-import { buffer, closeScaled, i32Desc, tricky, wave, wave2 } from "./helpers";
+import { buffer, closeScaled, convDesc, convTransposeDesc, sameBits, tricky, wave, wave2 } from "./helpers";
 
 type Kernel = (out: usize, input: usize, weight: usize, bias: usize, scratch: usize, desc: usize) => void;
 type Twin = (out: usize, input: usize, weight: usize, bias: usize, desc: usize) => void;
@@ -35,7 +38,7 @@ function checkConv(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH:
   // Depth and height get padding only when they are real dimensions.
   const pd = D > 1 ? p : 0, ph = H > 1 ? p : 0;
   const OD = outSize(D, pd, pd, KD, dil, s), OH = outSize(H, ph, ph, KH, dil, s), OW = outSize(W, p, p, KW, dil, s);
-  const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, s, s, s, pd, ph, p, pd, ph, p, dil, dil, dil, groups, mode]);
+  const desc = convDesc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, s, s, s, pd, ph, p, pd, ph, p, dil, dil, dil, groups, mode]);
   const wN = OC * (C / groups) * KD * KH * KW;
   return matchesTwin(conv_f32, conv_f32_ref, convScratchBytes, desc, N * C * D * H * W, wN, OC, N * OC * OD * OH * OW,
     <f32>(wN / OC) * 2, useTricky);
@@ -48,7 +51,7 @@ function checkConvT(N: i32, C: i32, D: i32, H: i32, W: i32, OC: i32, KD: i32, KH
   const OD = (D - 1) * sd - 2 * pd + dil * (KD - 1) + (D > 1 ? op : 0) + 1;
   const OH = (H - 1) * sh - 2 * ph + dil * (KH - 1) + (H > 1 ? op : 0) + 1;
   const OW = (W - 1) * s - 2 * p + dil * (KW - 1) + op + 1;
-  const desc = i32Desc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, sd, sh, s, pd, ph, p, dil, dil, dil, groups]);
+  const desc = convTransposeDesc([N, C, D, H, W, OC, OD, OH, OW, KD, KH, KW, sd, sh, s, pd, ph, p, dil, dil, dil, groups]);
   return matchesTwin(convTranspose_f32, convTranspose_f32_ref, convTransposeScratchBytes, desc, N * C * D * H * W,
     C * (OC / groups) * KD * KH * KW, OC, N * OC * OD * OH * OW, <f32>(C * KD * KH * KW), false);
 }
@@ -133,5 +136,68 @@ describe("convTranspose_f32", () => {
       [1, 12, 1, 1, 15, 4, 1, 1, 5, 3, 2, 2, 1, 1], [1, 10, 3, 4, 3, 3, 3, 3, 3, 2, 1, 1, 1, 1],
       [1, 9, 1, 5, 5, 4, 1, 3, 3, 2, 0, 0, 3, 1],
     ])).toBe(true);
+  });
+});
+
+/**
+ * conv_f32 with weights prepared by convPackWeights_f32 (ConvDesc.packed) gives the same
+ * bits as without, and a clamp [lo, hi] gives the clamped unclamped output, NaN kept.
+ * Returns the number of prepared bytes (0: the method reads the weights as they are).
+ */
+function preparedAndClamped(N: i32, C: i32, H: i32, W: i32, OC: i32, K: i32, s: i32, p: i32, groups: i32, lo: f32, hi: f32): i32 {
+  const OH = outSize(H, p, p, K, 1, s), OW = outSize(W, p, p, K, 1, s);
+  const desc = convDesc([N, C, 1, H, W, OC, 1, OH, OW, 1, K, K, 1, s, s, 0, p, p, 0, p, p, 1, 1, 1, groups, 0]);
+  const d = changetype<ConvDesc>(desc);
+  const inN = N * C * H * W, wN = OC * (C / groups) * K * K, outN = N * OC * OH * OW;
+  const x = buffer(inN, tricky), w = buffer(wN, wave2), bias = buffer(OC, wave);
+  const plain = buffer(outN, wave), viaPacked = buffer(outN, wave), clamped = buffer(outN, wave);
+  const scratch = heap.alloc(<usize>convScratchBytes(desc));
+  conv_f32(plain, x, w, bias, scratch, desc);
+  const bytes = convPackedBytes(desc);
+  const packed = heap.alloc(<usize>max(bytes, 16));
+  convPackWeights_f32(packed, w, desc);
+  d.packed = bytes > 0 ? <i32>packed : 0;
+  conv_f32(viaPacked, x, w, bias, scratch, desc);
+  expect(sameBits(plain, viaPacked, outN)).toBe(true);
+  d.clampMin = lo;
+  d.clampMax = hi;
+  conv_f32(clamped, x, w, bias, scratch, desc);
+  for (let i = 0; i < outN; i++) {
+    const v = load<f32>(plain + (<usize>i << 2));
+    const c = load<f32>(clamped + (<usize>i << 2));
+    if (isNaN(v)) expect(isNaN(c)).toBe(true);
+    else expect(c).toBe(v < lo ? lo : v > hi ? hi : v);
+  }
+  heap.free(x); heap.free(w); heap.free(bias); heap.free(plain); heap.free(viaPacked); heap.free(clamped);
+  heap.free(scratch); heap.free(packed); heap.free(desc);
+  return bytes;
+}
+
+describe("prepared weights and the fused clamp", () => {
+  it("every convolution method: same bits with prepared weights; clamped outputs (NaN kept)", () => {
+    expect(preparedAndClamped(1, 6, 9, 9, 7, 1, 1, 0, 1, 0, Infinity)).toBeGreaterThan(0); // 1x1 GEMM
+    expect(preparedAndClamped(2, 6, 11, 10, 12, 3, 2, 1, 2, 0, 6)).toBeGreaterThan(0); // implicit GEMM, groups 2
+    expect(preparedAndClamped(1, 300, 7, 7, 11, 3, 2, 1, 1, -0.5, 0.5)).toBeGreaterThan(0); // K past one block
+    expect(preparedAndClamped(1, 16, 20, 20, 13, 3, 1, 1, 1, 0, Infinity)).toBeGreaterThan(0); // Winograd
+    expect(preparedAndClamped(1, 8, 10, 10, 8, 3, 1, 1, 8, 0, 6)).toBe(0); // depthwise
+  });
+
+  it("transposed convolution's GEMM path: same bits with prepared weights", () => {
+    const N = 1, C = 12, H = 5, W = 6, OC = 7, K = 3, s = 2;
+    const OH = (H - 1) * s + K, OW = (W - 1) * s + K;
+    const desc = convTransposeDesc([N, C, 1, H, W, OC, 1, OH, OW, 1, K, K, 1, s, s, 0, 0, 0, 1, 1, 1, 1]);
+    const outN = N * OC * OH * OW;
+    const x = buffer(N * C * H * W, tricky), w = buffer(C * OC * K * K, wave2), bias = buffer(OC, wave);
+    const plain = buffer(outN, wave), viaPacked = buffer(outN, wave);
+    const scratch = heap.alloc(<usize>convTransposeScratchBytes(desc));
+    convTranspose_f32(plain, x, w, bias, scratch, desc);
+    const bytes = convTransposePackedBytes(desc);
+    expect(bytes).toBeGreaterThan(0);
+    const packed = heap.alloc(<usize>bytes);
+    convTransposePackWeights_f32(packed, w, desc);
+    changetype<ConvTransposeDesc>(desc).packed = <i32>packed;
+    convTranspose_f32(viaPacked, x, w, bias, scratch, desc);
+    expect(sameBits(plain, viaPacked, outN)).toBe(true);
+    heap.free(x); heap.free(w); heap.free(bias); heap.free(plain); heap.free(viaPacked); heap.free(scratch); heap.free(packed); heap.free(desc);
   });
 });

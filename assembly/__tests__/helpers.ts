@@ -99,3 +99,13 @@ export function i32Desc(values: i32[]): usize {
   for (let i = 0; i < values.length; i++) store<i32>(p + (<usize>i << 2), values[i]);
   return p;
 }
+
+/** A ConvDesc from its i32 fields through paddingMode: no prepared weights, no clamp (-inf, +inf as f32 bits). */
+export function convDesc(values: i32[]): usize {
+  return i32Desc(values.concat([0, 0xff800000, 0x7f800000]));
+}
+
+/** A ConvTransposeDesc from its i32 fields through groups: no prepared weights. */
+export function convTransposeDesc(values: i32[]): usize {
+  return i32Desc(values.concat([0]));
+}

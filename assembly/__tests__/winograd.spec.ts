@@ -3,7 +3,7 @@ import { conv_f32, convScratchBytes } from "../conv";
 import { winograd, winogradScratchBytes, winogradChunkTiles, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../winograd";
 import { conv_f32_ref } from "../reference/conv";
 import { winograd_f32_ref } from "../reference/winograd";
-import { buffer, closeScaled, i32Desc, tricky, wave, wave2 } from "./helpers";
+import { buffer, closeScaled, convDesc, tricky, wave, wave2 } from "./helpers";
 
 /**
  * Variant v on [N,C,H,W] -> OC channels with padding (top, left, bottom, right) and groups:
@@ -14,7 +14,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
                groups: i32, mode: i32, withBias: bool = true): bool {
   const KH = v == WINOGRAD_4_5 ? 1 : 3, KW = v == WINOGRAD_4_5 ? 5 : 3;
   const OH = H + pt + pb - KH + 1, OW = W + pl + pr - KW + 1;
-  const desc = i32Desc([N, C, 1, H, W, OC, 1, OH, OW, 1, KH, KW, 1, 1, 1, 0, pt, pl, 0, pb, pr, 1, 1, 1, groups, mode]);
+  const desc = convDesc([N, C, 1, H, W, OC, 1, OH, OW, 1, KH, KW, 1, 1, 1, 0, pt, pl, 0, pb, pr, 1, 1, 1, groups, mode]);
   const icg = C / groups;
   const outN = N * OC * OH * OW;
   const x = buffer(N * C * H * W, wave);
@@ -37,7 +37,7 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
 function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const KH = v == WINOGRAD_4_5 ? 1 : 3, KW = v == WINOGRAD_4_5 ? 5 : 3;
   const ph = KH / 2, pw = KW / 2;
-  const desc = i32Desc([1, C, 1, H, W, OC, 1, H, W, 1, KH, KW, 1, 1, 1, 0, ph, pw, 0, ph, pw, 1, 1, 1, 1, 0]);
+  const desc = convDesc([1, C, 1, H, W, OC, 1, H, W, 1, KH, KW, 1, 1, 1, 0, ph, pw, 0, ph, pw, 1, 1, 1, 1, 0]);
   const n = C * H * W;
   const x = buffer(n, wave);
   // A few non-finite values among ordinary ones.
