@@ -45,7 +45,9 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
   const outPlane = OD * OH * OW;
   const inPlane = D * H * W;
   // The 3x3 layers of mobile networks: small planes, where the row kernels' tails dominate.
-  const plane3x3 = KD == 1 && KH == 3 && KW == 3 && d.dilationH == 1 && d.dilationW == 1 && (sw == 1 || sw == 2) && OW >= 4;
+  // 2-D only: one input plane, one output plane (no depth padding).
+  const plane3x3 = D == 1 && OD == 1 && KD == 1 && KH == 3 && KW == 3 && d.dilationH == 1 && d.dilationW == 1 &&
+    (sw == 1 || sw == 2) && OW >= 4;
   for (let n = 0; n < d.batch; n++) {
     for (let c = 0; c < C; c++) {
       let src = input + (<usize>(n * C + c) * inPlane << 2);

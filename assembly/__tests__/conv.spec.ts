@@ -85,6 +85,9 @@ describe("conv_f32", () => {
       expect(checkConv(1, 4, 1, 6, widths[i] + 2, 8, 1, 3, 3, 2, 1, 1, 4, 0)).toBe(true);
     }
     expect(checkConv(2, 5, 1, 8, 8, 5, 1, 3, 3, 1, 1, 1, 5, 1)).toBe(true);
+    // A 1x3x3 kernel over several depth planes (with depth padding): the 2-D plane path must not take it.
+    expect(checkConv(1, 4, 2, 5, 6, 4, 1, 3, 3, 1, 1, 1, 4, 0)).toBe(true);
+    expect(checkConv(1, 4, 3, 9, 9, 8, 1, 3, 3, 2, 1, 1, 4, 0)).toBe(true);
   });
 
   it("1-D and 3-D", () => {

@@ -40,6 +40,7 @@ export const EXEMPT: Record<string, string> = {
   "Tensor.assertLive": "@internal",
   "Tensor.viewOf": "@internal",
   "Tensor.sharesStorageWith": "@internal",
+  "Tensor.markWritten": "@internal (bumps the version after an in-place write; tests/weight-cache.test.ts)",
   "nn.loadModel": "builds a whole model from an exported graph, no single tensor op to sample; covered by tests/models.test.ts (PyTorch round trips, graph errors, memory)",
 };
 
