@@ -33,7 +33,8 @@ function throughput(row) {
   return [`${e.gbps.toFixed(1)} GB/s`, ""];
 }
 
-function heapCell(row) {
+/** The heap column: "steady", or how much wasm-nn's heap grew and what leaked. */
+export function heapCell(row) {
   const h = row.engines["wasm-nn"]?.heap;
   if (!h) return "";
   const grew = h.grewBytes > 0 ? [`grew ${fmtKB(h.grewBytes)}`] : [];

@@ -21,6 +21,7 @@ import { disagreement, referenceOutput } from "./reference.mjs";
 import { markdown, ratioOf, table, targets as targetsOf } from "./report.mjs";
 import { keepModels } from "./results-sections.mjs";
 import { cases, makeData } from "./shapes.mjs";
+import { call, heapGrowth, warmUp } from "./timing.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
@@ -61,13 +62,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One call of an engine: run, wait if it is asynchronous, and return [ms, output]. */
-async function call(impl) {
-  const t0 = performance.now();
-  let out = impl.run();
-  if (out && typeof out.then === "function") out = await out;
-  return [performance.now() - t0, out];
-}
 
 const ROUNDS = 5; // timed calls are spread over rounds that alternate the engines
 let peakLoop = null; // the SIMD peak loop, timed beside every compute-bound case
@@ -80,13 +74,7 @@ let peakLoop = null; // the SIMD peak loop, timed beside every compute-bound cas
 async function timeEngines(prepared, opts, peak) {
   const runs = [];
   for (const p of prepared) {
-    const warm = [];
-    const start = performance.now();
-    while (warm.length < 2 || (performance.now() - start < 150 && warm.length < 50)) {
-      const [ms, out] = await call(p.impl);
-      p.impl.release(out);
-      warm.push(ms);
-    }
+    const warm = await warmUp(p.impl, 2, 150, 50);
     const reps = opts.reps ?? Math.min(MAX_REPS, Math.max(MIN_REPS, Math.ceil(BUDGET_MS / median(warm))));
     const stats = p.name === "wasm-nn" ? () => wasmNnEngine.memoryStats() : null;
     runs.push({ p, warmups: warm.length, reps, perRound: Math.ceil(reps / ROUNDS), times: [], stats, before: stats?.() });
@@ -107,15 +95,7 @@ async function timeEngines(prepared, opts, peak) {
   const results = runs.map((run) => {
     const result = { medianMs: median(run.times), minMs: Math.min(...run.times), reps: run.times.length, warmups: run.warmups };
     const after = run.stats?.();
-    if (run.before && after) {
-      result.heap = {
-        afterWarmup: run.before.heapBytes,
-        afterReps: after.heapBytes,
-        grewBytes: after.heapBytes - run.before.heapBytes,
-        tensorsLeaked: after.tensors - run.before.tensors,
-        bytesLeaked: after.bytes - run.before.bytes,
-      };
-    }
+    if (run.before && after) result.heap = heapGrowth(run.before, after);
     return [run.p, result];
   });
   return { results, peakGflops };

@@ -1,13 +1,14 @@
 // The whole-model table (printed, and the models section of bench/RESULTS.md) and the
 // targets it is read against.
 
+import { heapCell } from "../report.mjs";
+
 const ORT_OVER_WASM_EVERY = 1.0; // faster than onnxruntime-web on every model
 const ORT_OVER_WASM_GEOMEAN = 1.3;
 const R18_OVER_NATIVE_MAX = 2.0; // ResNet-18 within 2x of PyTorch native on one thread
 
 const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const fmtX = (r) => `${r.toFixed(2)}x`;
-const fmtKB = (b) => `${(b / 1024).toFixed(0)} KiB`;
 
 const ok = (e) => e && e.status === "ok";
 
@@ -35,13 +36,6 @@ function checkCell(row) {
   return parts.join(", ");
 }
 
-function heapCell(row) {
-  const h = row.engines["wasm-nn"]?.heap;
-  if (!h) return "";
-  const grew = h.grewBytes > 0 ? [`grew ${fmtKB(h.grewBytes)}`] : [];
-  if (h.tensorsLeaked > 0) grew.push(`${h.tensorsLeaked} tensors leaked`);
-  return grew.length ? grew.join(", ") : "steady";
-}
 
 export function table(rows, peak) {
   const head = [

@@ -30,6 +30,7 @@ import { replaceModels } from "../results-sections.mjs";
 import { ENGINES, wasmNn } from "./engines.mjs";
 import { pytorchNative } from "./pytorch-native.mjs";
 import { markdown, nativeRatio, ortRatio, table } from "./report.mjs";
+import { call, heapGrowth, warmUp } from "../timing.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bench = join(here, "..");
@@ -113,26 +114,12 @@ function summary(times) {
   return { medianMs: quantile(s, 0.5), minMs: s[0], q1Ms: quantile(s, 0.25), q3Ms: quantile(s, 0.75), reps: s.length };
 }
 
-/** One call: [ms, output]; an engine that times itself (PyTorch native) says its own ms. */
-async function call(impl) {
-  const t0 = performance.now();
-  let out = impl.run();
-  if (out && typeof out.then === "function") out = await out;
-  const ms = performance.now() - t0;
-  return [impl.timeOf ? impl.timeOf(out) : ms, out];
-}
 
 /** Warm-up alone, then the timed calls in rounds that alternate between the engines. */
 async function timeEngines(prepared, opts, peakLoop) {
   const runs = [];
   for (const p of prepared) {
-    const warm = [];
-    const start = performance.now();
-    while (warm.length < 3 || (performance.now() - start < 1000 && warm.length < 20)) {
-      const [ms, out] = await call(p.impl);
-      p.impl.release(out);
-      warm.push(ms);
-    }
+    const warm = await warmUp(p.impl, 3, 1000, 20);
     const typical = summary(warm).medianMs;
     const reps = opts.runs ?? Math.min(MAX_REPS, Math.max(MIN_REPS, Math.ceil(BUDGET_MS / typical)));
     const stats = p.engine.name === wasmNn.name ? () => wasmNn.memoryStats() : null;
@@ -155,15 +142,7 @@ async function timeEngines(prepared, opts, peakLoop) {
   for (const r of runs) {
     Object.assign(r.p.result, summary(r.times), { warmups: r.warmups });
     const after = r.stats?.();
-    if (after) {
-      r.p.result.heap = {
-        afterWarmup: r.before.heapBytes,
-        afterReps: after.heapBytes,
-        grewBytes: after.heapBytes - r.before.heapBytes,
-        tensorsLeaked: after.tensors - r.before.tensors,
-        bytesLeaked: after.bytes - r.before.bytes,
-      };
-    }
+    if (after) r.p.result.heap = heapGrowth(r.before, after);
   }
   return summary(peakRates).medianMs; // the median rate, in GFLOP/s
 }
