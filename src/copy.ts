@@ -1,7 +1,9 @@
 // Copies between strided views of the same shape, and from JS arrays into views.
 
 import { MAX_STRIDED_DIMS, STRIDED_COPY_DESC } from "../build/abi.js";
-import { rangeError } from "./errors";
+import { checkDtype, checkTensor } from "./args";
+import { badType, rangeError, shapeStr } from "./errors";
+import { sameShape } from "./shape";
 import { type Tensor, emptyTensor } from "./tensor";
 import { descriptor, wasm, writeF32, writeI32 } from "./wasm";
 
@@ -62,5 +64,38 @@ export function writeValues(t: Tensor, values: ArrayLike<number>): void {
     copyView(t, tmp);
   } finally {
     tmp.dispose();
+  }
+}
+
+/** Tensor.copy_: the values of `src` (same shape and dtype) into `dst`; `op` names the caller. */
+export function copyInto(op: string, dst: Tensor, src: unknown): void {
+  dst.assertLive(op);
+  checkTensor(op, "src", src);
+  if (!sameShape(dst.shape, src.shape)) throw rangeError(op, `expected src of shape ${shapeStr(dst.shape)}, got ${shapeStr(src.shape)}`);
+  checkDtype(op, "src", src, dst.dtype);
+  // Copying onto itself changes nothing but is still a write, as PyTorch counts it.
+  if (src.dataPtr === dst.dataPtr && sameShape(src.strides, dst.strides)) {
+    dst.markWritten();
+    return;
+  }
+  // A copy between overlapping views (x.copy_(x.t())) must read everything first.
+  const source = src.sharesStorageWith(dst) ? src.clone() : src;
+  try {
+    copyView(dst, source);
+  } finally {
+    if (source !== src) source.dispose();
+  }
+}
+
+/** Tensor.fill_: every element of `t` set to `value`. */
+export function fillWith(op: string, t: Tensor, value: unknown): void {
+  t.assertLive(op);
+  if (typeof value !== "number") throw badType(op, "value", "a number", value);
+  if (t.isContiguous()) {
+    if (t.dtype === "int32") wasm().fill_i32(t.dataPtr, t.numel, value);
+    else wasm().fill_f32(t.dataPtr, t.numel, value);
+    t.markWritten();
+  } else {
+    writeValues(t, new Array<number>(t.numel).fill(value));
   }
 }

@@ -4,15 +4,15 @@
 // freed when the last tensor using it is disposed. Kernels read contiguous buffers, so
 // functions call `contiguous()` on their inputs, which copies only strided views.
 
-import { checkDtype, checkTensor, normalizeDim } from "./args";
+import { normalizeDim } from "./args";
 import { type AlphaOptions, UNARY, addOp, divOp, mulOp, powOp, subOp, unaryOp } from "./arithmetic";
 import { REDUCE_MAX, REDUCE_MEAN, REDUCE_SUM } from "../build/abi.js";
 import { matmulOp } from "./matmul";
 import { type ArgmaxOptions, type ReduceOptions, type TopkOptions, argmaxOp, reduceOp, topkOp } from "./reduce";
-import { copyView, writeValues } from "./copy";
-import { TENSOR_BRAND, THIS_COPY, badType, badValue, rangeError, shapeStr, typeError } from "./errors";
+import { copyInto, copyView, fillWith } from "./copy";
+import { TENSOR_BRAND, THIS_COPY, badValue, rangeError, shapeStr } from "./errors";
 import { keep, track } from "./scope";
-import { contiguousStrides, flattenArgs, inferShape, numelOf, sameShape } from "./shape";
+import { contiguousStrides, flattenArgs, inferShape, numelOf } from "./shape";
 import { BYTES_PER_ELEMENT, type Storage, allocate, attach, detach, markWritten } from "./storage";
 import { readF32, readI32, wasm } from "./wasm";
 
@@ -379,38 +379,13 @@ export class Tensor {
 
   /** Copies the values of `src` (same shape and dtype) into this tensor; returns this. */
   copy_(src: Tensor): this {
-    this.#live("Tensor.copy_");
-    checkTensor("Tensor.copy_", "src", src);
-    if (!sameShape(this.shape, src.shape)) {
-      throw rangeError("Tensor.copy_", `expected src of shape ${shapeStr(this.shape)}, got ${shapeStr(src.shape)}`);
-    }
-    checkDtype("Tensor.copy_", "src", src, this.dtype);
-    // Copying onto itself changes nothing but is still a write, as PyTorch counts it.
-    if (src.dataPtr === this.dataPtr && sameShape(src.strides, this.strides)) {
-      this.markWritten();
-      return this;
-    }
-    // A copy between overlapping views (x.copy_(x.t())) must read everything first.
-    const source = src.sharesStorageWith(this) ? src.clone() : src;
-    try {
-      copyView(this, source);
-    } finally {
-      if (source !== src) source.dispose();
-    }
+    copyInto("Tensor.copy_", this, src);
     return this;
   }
 
   /** Sets every element to `value`; returns this. */
   fill_(value: number): this {
-    this.#live("Tensor.fill_");
-    if (typeof value !== "number") throw badType("Tensor.fill_", "value", "a number", value);
-    if (this.isContiguous()) {
-      if (this.dtype === "int32") wasm().fill_i32(this.dataPtr, this.numel, value);
-      else wasm().fill_f32(this.dataPtr, this.numel, value);
-      this.markWritten();
-    } else {
-      writeValues(this, new Array<number>(this.numel).fill(value));
-    }
+    fillWith("Tensor.fill_", this, value);
     return this;
   }
 

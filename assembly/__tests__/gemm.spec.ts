@@ -1,4 +1,5 @@
-import { gemm_f32, gemmScratchBytes, gemv_f32, gemvRows_f32 } from "../gemm";
+import { gemm_f32, gemmScratchBytes } from "../gemm";
+import { gemv_f32, gemvRows_f32 } from "../gemv";
 import { bilinear_f32, bilinearScratchBytes } from "../bilinear";
 import { gemm_f32_ref, gemv_f32_ref, bilinear_f32_ref } from "../reference/gemm";
 import { buffer, closeScaled, i32Desc, LENGTHS, tricky, wave, wave2 } from "./helpers";
