@@ -29,6 +29,11 @@ const SPECS = [
   { shape: "O", id: "O-sigmoid", op: "unary", fn: "sigmoid", label: "sigmoid, 1M elements", x: [1024, 1024] },
   { shape: "O", id: "O-gelu", op: "unary", fn: "gelu", label: "gelu, 1M elements", x: [1024, 1024] },
   { shape: "P", op: "maxUnpool", label: "maxUnpool2d k3 s2 p1 (J's output)", x: [1, 64, 112, 112], k: 3, stride: 2, pad: 1 },
+  // Shapes off the tile grid: odd channel counts and sizes, stride 2 with k5, dilation.
+  { shape: "V1", op: "conv", label: "conv2d 37->61 k3 p1, 45x45", x: [1, 37, 45, 45], outC: 61, k: 3, stride: 1, pad: 1, groups: 1 },
+  { shape: "V2", op: "conv", label: "conv2d 64->64 k5 s2 p2, 57x57", x: [1, 64, 57, 57], outC: 64, k: 5, stride: 2, pad: 2, groups: 1 },
+  { shape: "V3", op: "conv", label: "conv2d 64->64 k3 dilation 2 p2", x: [1, 64, 56, 56], outC: 64, k: 3, stride: 1, pad: 2, groups: 1, dilation: 2 },
+  { shape: "V4", op: "conv", label: "conv2d 3->17 k7 s2 p3, 99x99", x: [1, 3, 99, 99], outC: 17, k: 7, stride: 2, pad: 3, groups: 1 },
   // Tensor arithmetic: a bias-style broadcast add and a same-shape add (memory bound).
   { shape: "T", op: "add", label: "add [1,64,112,112] + [1,64,1,1] (broadcast)", x: [1, 64, 112, 112], y: [1, 64, 1, 1] },
   { shape: "U", op: "add", label: "add [1,64,112,112] + [1,64,112,112]", x: [1, 64, 112, 112], y: [1, 64, 112, 112] },
@@ -41,8 +46,8 @@ const SPECS = [
 
 const prod = (a) => a.reduce((p, v) => p * v, 1);
 
-function convOut(size, k, stride, pad) {
-  return Math.floor((size + 2 * pad - k) / stride) + 1;
+function convOut(size, k, stride, pad, dilation = 1) {
+  return Math.floor((size + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
 }
 
 function convTransposeOut(size, k, stride, pad) {
@@ -54,7 +59,7 @@ function work(c) {
   const [n, ch, ...sp] = c.x;
   switch (c.op) {
     case "conv": {
-      const out = sp.map((s) => convOut(s, c.k, c.stride, c.pad));
+      const out = sp.map((s) => convOut(s, c.k, c.stride, c.pad, c.dilation));
       const macs = n * c.outC * prod(out) * (ch / c.groups) * c.k ** sp.length;
       return { outShape: [n, c.outC, ...out], flops: 2 * macs };
     }

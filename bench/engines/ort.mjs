@@ -31,7 +31,7 @@ function model(c, d) {
           op: c.op === "conv" ? "Conv" : "ConvTranspose",
           inputs: ["x", "w", "b"],
           outputs: ["y"],
-          attrs: { ...spatial(c.k, c.stride, c.pad), dilations: rep(rank, 1), group: c.groups },
+          attrs: { ...spatial(c.k, c.stride, c.pad), dilations: rep(rank, c.dilation ?? 1), group: c.groups },
         }],
         inputs: [f32("x", c.x)],
         outputs: [f32("y", c.outShape)],

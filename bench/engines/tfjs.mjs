@@ -39,7 +39,7 @@ export async function prepare(c, d) {
       if (rank === 2 && c.groups === 1) {
         const x = xLast();
         const w = keep(tf.tensor(permute(d.w, d.wShape, [2, 3, 1, 0]), [c.k, c.k, c.x[1], c.outC]));
-        run = () => tf.fused.conv2d({ x, filter: w, bias: b, strides: c.stride, pad: c.pad });
+        run = () => tf.fused.conv2d({ x, filter: w, bias: b, strides: c.stride, pad: c.pad, dilations: c.dilation ?? 1 });
       } else if (rank === 2 && c.groups === c.x[1] && c.outC === c.x[1]) {
         const x = xLast();
         const w = keep(tf.tensor(permute(d.w, d.wShape, [2, 3, 0, 1]), [c.k, c.k, c.x[1], 1]));

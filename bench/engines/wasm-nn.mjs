@@ -92,7 +92,7 @@ function build(c, d, keep) {
       const w = keep(tensor(d.w, d.wShape));
       const b = keep(tensor(d.b, [c.outC]));
       const conv = fn(`conv${c.x.length - 2}d`);
-      const opts = { stride: c.stride, padding: c.pad, groups: c.groups };
+      const opts = { stride: c.stride, padding: c.pad, groups: c.groups, dilation: c.dilation ?? 1 };
       run = () => conv(x, w, b, opts);
       break;
     }
