@@ -23,12 +23,14 @@ export const PAD_REFLECT: i32 = 1;
 export const PAD_REPLICATE: i32 = 2;
 export const PAD_CIRCULAR: i32 = 3;
 
-/** GemmDesc.flags: A transposed (bit 0), B transposed (bit 1), bias per row or per column (bits 2-3), accumulate into C (bit 4). */
+/** GemmDesc.flags: A transposed (bit 0), B transposed (bit 1), bias per row or per column (bits 2-3), accumulate into C (bit 4), B packed (bit 5). */
 export const GEMM_A_TRANS: i32 = 1;
 export const GEMM_B_TRANS: i32 = 2;
 export const GEMM_BIAS_ROW: i32 = 4;
 export const GEMM_BIAS_COL: i32 = 8;
 export const GEMM_ACCUMULATE: i32 = 16;
+/** B is a block written by gemmPackB_f32 (weights packed once), not a matrix. */
+export const GEMM_B_PACKED: i32 = 32;
 
 /** Largest kernel volume (taps) the sub-pixel weight transform keeps a table for. */
 export const MAX_SUBPIXEL_TAPS: i32 = 4096;

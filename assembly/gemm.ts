@@ -17,7 +17,7 @@
 // The convolution kernels gather B through two offset tables (B_GATHER): im2col done
 // while packing, so no im2col matrix is ever materialised.
 
-import { GemmDesc, GEMM_A_TRANS, GEMM_B_TRANS, GEMM_BIAS_ROW, GEMM_BIAS_COL, GEMM_ACCUMULATE } from "./abi";
+import { GemmDesc, GEMM_A_TRANS, GEMM_B_TRANS, GEMM_B_PACKED, GEMM_BIAS_ROW, GEMM_BIAS_COL, GEMM_ACCUMULATE } from "./abi";
 import { align16 } from "./buffers";
 import { packADense, packATrans, packBDense, packBGather, packBTrans, MR, NR } from "./gemm_pack";
 
@@ -33,6 +33,8 @@ export const A_PACKED: i32 = 2;
 export const B_DENSE: i32 = 0;
 export const B_TRANS: i32 = 1;
 export const B_GATHER: i32 = 2;
+/** B already packed whole by gemmPackB_f32. */
+export const B_PACKED: i32 = 3;
 export const BIAS_NONE: i32 = 0;
 export const BIAS_ROW: i32 = 1;
 export const BIAS_COL: i32 = 2;
@@ -82,6 +84,38 @@ export function packAWhole(dst: usize, a: usize, lda: i32, aMode: i32, M: i32, K
   }
 }
 
+/** Columns of B rounded up to whole NR-column panels. */
+@inline function paddedCols(N: i32): i32 {
+  return (N + NR - 1) / NR * NR;
+}
+
+/** Bytes of gemmPackB_f32's block for the GEMM `desc` (a GemmDesc): B packed whole. */
+export function gemmPackedBBytes(desc: usize): i32 {
+  const d = changetype<GemmDesc>(desc);
+  const bytes = <i64>paddedCols(d.N) * d.K * 4;
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
+}
+
+/**
+ * Packs B of the GEMM `desc` (dense, or transposed with GEMM_B_TRANS, leading dimension
+ * ldb) whole, in the order gemm reads it: column block jc, then K block pc, each block's
+ * panels [panel][kc][8], so block (jc, pc) starts at float jc * K + pc * (its width
+ * rounded up to NR). A linear layer's weight is packed once per version this way.
+ */
+export function gemmPackB_f32(dst: usize, b: usize, desc: usize): void {
+  const d = changetype<GemmDesc>(desc);
+  const N = d.N, K = d.K, ldb = d.ldb, step = kStep(K);
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += step) {
+      const kc = min(step, K - pc);
+      const to = dst + (<usize>(jc * K + pc * paddedCols(nc)) << 2);
+      if ((d.flags & GEMM_B_TRANS) != 0) packBTrans(to, b + ((<usize>jc * ldb + pc) << 2), ldb, nc, kc);
+      else packBDense(to, b + ((<usize>pc * ldb + jc) << 2), ldb, nc, kc);
+    }
+  }
+}
+
 /**
  * C = A * B (+ bias) over row-major float32 matrices with leading dimensions, as `desc`
  * (a GemmDesc) says: sizes, leading dimensions and GEMM_* flags (A or B transposed, bias
@@ -92,7 +126,8 @@ export function gemm_f32(c: usize, a: usize, b: usize, bias: usize, scratch: usi
   const d = changetype<GemmDesc>(desc);
   const f = d.flags;
   const biasMode = (f & GEMM_BIAS_ROW) != 0 ? BIAS_ROW : (f & GEMM_BIAS_COL) != 0 ? BIAS_COL : BIAS_NONE;
-  gemm(c, d.ldc, a, d.lda, (f & GEMM_A_TRANS) != 0 ? A_TRANS : A_DENSE, b, d.ldb, (f & GEMM_B_TRANS) != 0 ? B_TRANS : B_DENSE,
+  const bMode = (f & GEMM_B_PACKED) != 0 ? B_PACKED : (f & GEMM_B_TRANS) != 0 ? B_TRANS : B_DENSE;
+  gemm(c, d.ldc, a, d.lda, (f & GEMM_A_TRANS) != 0 ? A_TRANS : A_DENSE, b, d.ldb, bMode,
     0, 0, bias, biasMode, (f & GEMM_ACCUMULATE) != 0 ? 1 : 0, d.M, d.N, d.K, scratch);
 }
 
@@ -132,7 +167,9 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
       const addBias = first ? biasMode : BIAS_NONE;
       // A fused activation clamps the finished sums only: in the last K block.
       const clamp = pc + kc >= K && (clampLo != -Infinity || clampHi != Infinity);
-      if (bMode == B_DENSE) packBDense(packB, b + ((<usize>pc * ldb + jc) << 2), ldb, nc, kc);
+      let pb0 = packB;
+      if (bMode == B_PACKED) pb0 = b + (<usize>(jc * K + pc * paddedCols(nc)) << 2);
+      else if (bMode == B_DENSE) packBDense(packB, b + ((<usize>pc * ldb + jc) << 2), ldb, nc, kc);
       else if (bMode == B_TRANS) packBTrans(packB, b + ((<usize>jc * ldb + pc) << 2), ldb, nc, kc);
       else packBGather(packB, b, rowOff + (<usize>pc << 2), colOff + (<usize>jc << 2), nc, kc);
       for (let ic = 0; ic < M; ic += MC) {
@@ -143,7 +180,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
         else packATrans(packA, a + ((<usize>pc * lda + ic) << 2), lda, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = packB + (<usize>(jr * kc) << 2);
+          const pb = pb0 + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const row = ic + ir;

@@ -11,7 +11,7 @@ export {
   adaptiveMaxPool3dWithIndices_f32, poolScratchBytes, adaptivePoolScratchBytes,
 } from "./pool";
 export { maxUnpool3d_f32 } from "./unpool";
-export { gemm_f32, gemmScratchBytes } from "./gemm";
+export { gemm_f32, gemmScratchBytes, gemmPackedBBytes, gemmPackB_f32 } from "./gemm";
 export { gemv_f32, gemvRows_f32 } from "./gemv";
 export { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "./conv";
 export { convMethodOf, convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";

@@ -31,6 +31,8 @@ interface Case {
   method?: [number, number, number, number];
   /** Prepares weights (the depthwise kernel reads them as they are). */
   caches: boolean;
+  /** Bias length when it is not the convolution's output channels. */
+  bias?: number;
 }
 
 const conv = (stride: number, padding: number, groups = 1): Conv => (x, w, b) => F.conv2d(x, w, b, { stride, padding, groups });
@@ -43,6 +45,7 @@ const CASES: Case[] = [
   { name: "depthwise", x: [1, 16, 9, 9], w: [16, 1, 3, 3], run: conv(1, 1, 16), method: [CONV_DEPTHWISE, 1, 1, 16], caches: false },
   { name: "transposed, GEMM + col2im", x: [1, 16, 5, 5], w: [16, 8, 3, 3], run: transposed({ stride: 2 }), caches: true },
   { name: "transposed, one input pixel", x: [2, 20, 1, 1], w: [20, 12, 4, 4], run: transposed({}), caches: true },
+  { name: "linear, 40 rows (packed GEMM)", x: [40, 300], w: [70, 300], run: (x, w, b) => F.linear(x, w, b), method: undefined, caches: true, bias: 70 },
   { name: "transposed, sub-pixel (k4 s2 p1)", x: [1, 32, 12, 12], w: [32, 16, 4, 4], run: transposed({ stride: 2, padding: 1 }), caches: true },
 ];
 
@@ -78,7 +81,7 @@ describe("weights prepared once per version", () => {
       const before = memory();
       const x = randn(c.x);
       const w = randn(c.w);
-      const b = randn([c.method === undefined ? c.w[1] : c.w[0]]);
+      const b = randn([c.bias ?? (c.method === undefined ? c.w[1] : c.w[0])]);
       const first = c.run(x, w, b);
       const cached = memory().cacheBytes - before.cacheBytes;
       if (c.caches) expect(cached).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
-import { gemm_f32, gemmScratchBytes } from "../gemm";
+import { GemmDesc, GEMM_B_PACKED } from "../abi";
+import { gemm_f32, gemmScratchBytes, gemmPackedBBytes, gemmPackB_f32 } from "../gemm";
 import { gemv_f32, gemvRows_f32 } from "../gemv";
 import { bilinear_f32, bilinearScratchBytes } from "../bilinear";
 import { gemm_f32_ref, gemv_f32_ref, bilinear_f32_ref } from "../reference/gemm";
-import { buffer, closeScaled, i32Desc, LENGTHS, tricky, wave, wave2 } from "./helpers";
+import { buffer, closeScaled, i32Desc, LENGTHS, sameBits, tricky, wave, wave2 } from "./helpers";
 
 const SIZES: i32[] = [1, 3, 4, 5, 6, 8, 9, 11, 17];
 
@@ -40,6 +41,28 @@ describe("gemm_f32", () => {
     expect(check(131, 517, 261, 0)).toBe(true);
     expect(check(133, 521, 300, 2 | (1 << 2))).toBe(true);
     expect(check(70, 530, 257, 1 | (2 << 2) | 16)).toBe(true);
+  });
+
+  it("B packed once (gemmPackB_f32, GEMM_B_PACKED) gives the same bits as B packed per call", () => {
+    const shapes: i32[][] = [[3, 5, 7], [17, 9, 4], [40, 517, 261], [21, 1030, 600]];
+    for (let s = 0; s < shapes.length; s++) {
+      const M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+      for (let t = 0; t < 2; t++) {
+        const flags = t == 0 ? 8 : 2 | 8; // bias per column; B dense or transposed
+        const ldb = (t == 0 ? N : K) + 1;
+        const a = buffer(M * K, wave), b = buffer((t == 0 ? K : N) * ldb, wave2), bias = buffer(N, wave);
+        const c = buffer(M * N, wave), viaPacked = buffer(M * N, wave);
+        const desc = i32Desc([M, N, K, K, ldb, N, flags]);
+        const scratch = heap.alloc(<usize>gemmScratchBytes(M, N, K));
+        gemm_f32(c, a, b, bias, scratch, desc);
+        const packed = heap.alloc(<usize>gemmPackedBBytes(desc));
+        gemmPackB_f32(packed, b, desc);
+        changetype<GemmDesc>(desc).flags = GEMM_B_PACKED | 8;
+        gemm_f32(viaPacked, a, packed, bias, scratch, desc);
+        expect(sameBits(c, viaPacked, M * N)).toBe(true);
+        heap.free(a); heap.free(b); heap.free(bias); heap.free(c); heap.free(viaPacked); heap.free(desc); heap.free(scratch); heap.free(packed);
+      }
+    }
   });
 
   it("K = 0 gives the bias (or leaves C when accumulating)", () => {

@@ -1,16 +1,21 @@
 // Fully connected layers: linear (y = x W^T + b) and bilinear (y = x1^T A x2 + b), both on
-// the packed GEMM; up to 16 input rows take the matrix-vector kernels instead.
+// the packed GEMM (a linear layer's weight packed once per version); up to 16 input rows
+// take the matrix-vector kernels instead.
 
-import { GEMM_BIAS_COL, GEMM_B_TRANS, GEMM_DESC } from "../../build/abi.js";
+import { GEMM_BIAS_COL, GEMM_B_PACKED, GEMM_B_TRANS, GEMM_DESC } from "../../build/abi.js";
 import { rangeError, shapeStr } from "../errors";
 import { type Tensor, emptyTensor } from "../tensor";
-import { descriptor, wasm } from "../wasm";
+import { descriptor, setField, wasm } from "../wasm";
+import { preparedWeights, stamp } from "../weight-cache";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
 // Up to this many rows, passes of the small-batch kernel beat packing the weight (measured at 1024 x 1024).
 const SMALL_ROWS = 16;
 
-/** out[rows, N] = x[rows, K] * w[N, K]^T (+ bias[N]) over contiguous buffers. */
-export function linearRows(layer: string, out: number, x: number, w: number, bias: number, rows: number, N: number, K: number): void {
+/**
+ * out[rows, N] = x[rows, K] * w[N, K]^T (+ bias[N]) over contiguous buffers. With `weight`
+ * (the tensor w was read from), the GEMM path takes the weight packed once per version.
+ */
+export function linearRows(layer: string, out: number, x: number, w: number, bias: number, rows: number, N: number, K: number, weight?: Tensor): void {
   const k = wasm();
   if (rows === 0 || N === 0) return;
   // One row, or a few: streaming the weight without packing it beats the GEMM.
@@ -23,9 +28,13 @@ export function linearRows(layer: string, out: number, x: number, w: number, bia
     for (let r = 0; r < rows; r += 4) k.gemvRows_f32(out + 4 * r * N, x + 4 * r * K, w, bias, Math.min(4, rows - r), N, K);
     return;
   }
+  const biasFlag = bias !== 0 ? GEMM_BIAS_COL : 0;
+  const desc = descriptor(GEMM_DESC, { M: rows, N, K, lda: K, ldb: K, ldc: N, flags: GEMM_B_TRANS | biasFlag });
+  const bytes = weight === undefined ? 0 : k.gemmPackedBBytes(desc);
+  const packed = bytes > 0 ? preparedWeights(weight!, "linear", `${stamp(weight!)}|bytes ${bytes}`, bytes, (ptr) => k.gemmPackB_f32(ptr, w, desc)) : 0;
   const scratch = reserveScratch(layer, k.gemmScratchBytes(rows, N, K));
-  const flags = GEMM_B_TRANS | (bias !== 0 ? GEMM_BIAS_COL : 0);
-  k.gemm_f32(out, x, w, bias, scratch, descriptor(GEMM_DESC, { M: rows, N, K, lda: K, ldb: K, ldc: N, flags }));
+  if (packed !== 0) setField(GEMM_DESC, desc, "flags", GEMM_B_PACKED | biasFlag);
+  k.gemm_f32(out, x, packed !== 0 ? packed : w, bias, scratch, desc);
 }
 
 /** Shared body of F.linear and nn.Linear; `layer` names the caller in errors. */
@@ -47,7 +56,7 @@ export function linearForward(layer: string, input: unknown, weight: unknown, bi
   return withContiguous([x, w, b], ([xc, wc, bc]) => {
     const out = emptyTensor([...x.shape.slice(0, -1), outFeatures], "float32", layer);
     try {
-      linearRows(layer, out.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, rows, outFeatures, inFeatures);
+      linearRows(layer, out.dataPtr, xc!.dataPtr, wc!.dataPtr, bc === null ? 0 : bc.dataPtr, rows, outFeatures, inFeatures, w);
     } catch (e) {
       out.dispose();
       throw e;
