@@ -6,7 +6,7 @@ export { memory } from "./storage";
 export { tensor, empty, zeros, ones, full, rand, randn, arange, type TensorData, type TensorOptions } from "./creation";
 export { manualSeed } from "./random";
 export { tidy, keep } from "./scope";
-export type { ReadyInfo, WasmSource } from "./wasm";
+export type { ReadyInfo, ReadyOptions, WasmSource } from "./wasm";
 export * as nn from "./nn/index";
 export * as F from "./functional/index";
 export * as init from "./init";

@@ -1,17 +1,18 @@
 // Default entry (Node, Deno, browsers, bundlers): the .wasm file sits beside this module.
 import { defaultLocation, defaultSource } from "./locate";
-import { type ReadyInfo, type WasmSource, compile, initialize } from "./wasm";
+import { type ReadyInfo, type ReadyOptions, type WasmSource, compile, readyWith } from "./wasm";
 
 export * from "./api";
 
 /**
  * Compiles and instantiates the Wasm kernels; call (and await) once before using
  * tensors. Without an argument the `wasm-nn.wasm` file beside this module is loaded;
- * pass a `WebAssembly.Module`, bytes, a `Response` or a URL where that cannot work.
+ * pass a `WebAssembly.Module`, bytes, a `Response` or a URL where that cannot work, or
+ * an options object `{ source, threads, relaxedSimd }` (a plain object is always options).
  * Idempotent: later calls resolve to the first result.
  */
-export function ready(source?: WasmSource): Promise<ReadyInfo> {
-  return initialize(source ?? loadDefault);
+export function ready(source?: WasmSource | ReadyOptions): Promise<ReadyInfo> {
+  return readyWith(source, loadDefault);
 }
 
 async function loadDefault(): Promise<WebAssembly.Module> {

@@ -4,11 +4,11 @@
 // compiling bytes at run time: they use the default entry's "workerd" condition instead.
 import base64 from "./wasm-inline";
 import { inlinedWasm } from "./base64";
-import { type ReadyInfo, type WasmSource, initialize } from "./wasm";
+import { type ReadyInfo, type ReadyOptions, type WasmSource, readyWith } from "./wasm";
 
 export * from "./api";
 
 /** Instantiates the Wasm kernels from the inlined bytes (or from `source` when given). */
-export function ready(source?: WasmSource): Promise<ReadyInfo> {
-  return initialize(source ?? (() => inlinedWasm(base64)));
+export function ready(source?: WasmSource | ReadyOptions): Promise<ReadyInfo> {
+  return readyWith(source, () => inlinedWasm(base64));
 }

@@ -6,6 +6,7 @@
 
 import type { DescriptorLayout } from "../build/abi.js";
 import { instantiate } from "../build/wasm-nn.js";
+import { checkBoolean, checkOptions, checkPositiveInt } from "./args";
 import { NotReadyError } from "./errors";
 
 export type Kernels = Awaited<ReturnType<typeof instantiate>>;
@@ -29,6 +30,56 @@ export type WasmSource =
   | PromiseLike<Response>
   | URL
   | string;
+
+/** `ready(options)`: where the Wasm comes from, and what to use if the runtime allows. */
+export interface ReadyOptions {
+  /** The Wasm module, as `ready(source)` takes it (default: the entry's own lookup). */
+  source?: WasmSource;
+  /** Threads to run on. This build runs on one: a larger count is reported, not used. */
+  threads?: number;
+  /** Use the relaxed-SIMD kernels where the runtime validates them; `false` forces plain SIMD. */
+  relaxedSimd?: boolean;
+}
+
+const READY_OPTIONS = ["source", "threads", "relaxedSimd"] as const;
+let threadsWarned = false;
+
+/**
+ * The source in `ready()`'s argument: a WasmSource, or an options object. A plain object
+ * (or one without a prototype) is always options, never a source; its keys and values
+ * are checked like any options. Asking for more than one thread warns once, because this
+ * build computes on one thread (what `ready()` resolves to says so too).
+ */
+function readySource(arg: WasmSource | ReadyOptions | undefined): WasmSource | undefined {
+  if (arg === null || typeof arg !== "object" || !isPlainObject(arg)) return arg as WasmSource | undefined;
+  const o = checkOptions("ready", arg, READY_OPTIONS) as ReadyOptions;
+  if (o.threads !== undefined) {
+    checkPositiveInt("ready", "threads", o.threads);
+    if (o.threads > 1 && !threadsWarned) {
+      threadsWarned = true;
+      console.warn(`wasm-nn: ready({ threads: ${o.threads} }): this build computes on one thread; ready() reports threads: 1`);
+    }
+  }
+  if (o.relaxedSimd !== undefined) checkBoolean("ready", "relaxedSimd", o.relaxedSimd);
+  return o.source;
+}
+
+/** The body of every entry's `ready(arg)`: the source from `arg`, else `fallback`; a bad options object rejects. */
+export function readyWith(arg: WasmSource | ReadyOptions | undefined, fallback: WasmSource | (() => WasmSource | Promise<WasmSource>)): Promise<ReadyInfo> {
+  let source: WasmSource | undefined;
+  try {
+    source = readySource(arg);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return initialize(source ?? fallback);
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  // A thenable is a PromiseLike<Response> source, whatever made it.
+  return (proto === Object.prototype || proto === null) && typeof (v as { then?: unknown }).then !== "function";
+}
 
 let kernels: Kernels | null = null;
 let info: ReadyInfo | null = null;

@@ -27,8 +27,25 @@ const sources = {
   response: () => new Response(bytes, { headers: { "content-type": "application/wasm" } }),
   "response-octet-stream": () => new Response(bytes, { headers: { "content-type": "application/octet-stream" } }),
   "promise-of-response": () => Promise.resolve(new Response(bytes, { headers: { "content-type": "application/wasm" } })),
+  // An options object, never mistaken for a source.
+  "options-empty": () => ({}),
+  "options-source": () => ({ source: wasmUrl, relaxedSimd: false }),
+  "options-threads": () => ({ threads: 2 }),
+  "options-null-prototype": () => Object.assign(Object.create(null), { source: new Uint8Array(bytes) }),
 };
+const warnings = [];
+console.warn = (...args) => warnings.push(args.join(" "));
+const refused = [];
+for (const bad of [{ thread: 2 }, { threads: 0 }, { threads: 1.5 }, { relaxedSimd: "no" }]) {
+  try {
+    await api.ready(bad);
+    refused.push("accepted");
+  } catch (e) {
+    refused.push(`${e.name}: ${e.message}`);
+  }
+}
 const info = await api.ready(sources[kind]());
 const again = await api.ready(); // idempotent: the first source stays
 const sum = Array.from(api.arange(4).add(1).toArray());
-console.log(JSON.stringify({ before, beforeIsTypeError, info, same: info === again, sum }));
+const again2 = await api.ready({ threads: 3 }); // a second request for threads warns no more
+console.log(JSON.stringify({ before, beforeIsTypeError, info, same: info === again && info === again2, sum, warnings, refused }));
