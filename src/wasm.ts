@@ -192,9 +192,18 @@ export function setField<T>(layout: DescriptorLayout<T>, desc: number, name: key
   return desc;
 }
 
+/** The three field names of each prefix, made once (building them per call was most of a small call's JS time). */
+const DHW_KEYS = new Map<string, [string, string, string]>();
+
 /** Spreads per-dimension values [d, h, w] into the descriptor fields `${prefix}D/H/W`. */
 export function dhw<P extends string>(prefix: P, values: readonly number[]): Record<`${P}${"D" | "H" | "W"}`, number> {
-  return { [`${prefix}D`]: values[0], [`${prefix}H`]: values[1], [`${prefix}W`]: values[2] } as Record<`${P}${"D" | "H" | "W"}`, number>;
+  let keys = DHW_KEYS.get(prefix);
+  if (keys === undefined) DHW_KEYS.set(prefix, (keys = [`${prefix}D`, `${prefix}H`, `${prefix}W`]));
+  const out: Record<string, number> = {};
+  out[keys[0]] = values[0];
+  out[keys[1]] = values[1];
+  out[keys[2]] = values[2];
+  return out as Record<`${P}${"D" | "H" | "W"}`, number>;
 }
 
 /** Bytes the Wasm memory currently spans (grows, never shrinks). */
