@@ -22,6 +22,7 @@ import { markdown, ratioOf, table, targets as targetsOf } from "./report.mjs";
 import { keepModels } from "./results-sections.mjs";
 import { cases, makeData } from "./shapes.mjs";
 import { call, heapGrowth, warmUp } from "./timing.mjs";
+import { eachFlag, listOf, positiveInt } from "./flags.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const run = promisify(execFile);
@@ -32,27 +33,14 @@ const BUDGET_MS = 400; // per engine and case: fast ops get more repetitions
 
 function parseArgs(argv) {
   const opts = { only: null, reps: null, engines: null, write: true };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new RangeError(`${flag} needs a value`);
-      return v;
-    };
+  eachFlag(argv, import.meta.url, 7, (flag, value) => {
     if (flag === "--only") opts.only = value().split(",");
-    else if (flag === "--reps") {
-      opts.reps = Number(value());
-      if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new RangeError("--reps: expected a positive integer");
-    } else if (flag === "--engines") {
-      opts.engines = value().split(",").map((s) => s.trim());
-      const bad = opts.engines.filter((e) => !ENGINES[e]);
-      if (bad.length) throw new RangeError(`--engines: unknown ${bad.join(", ")} (known: ${Object.keys(ENGINES).join(", ")})`);
-    } else if (flag === "--no-write") opts.write = false;
-    else if (flag === "--help" || flag === "-h") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 8).join("\n"));
-      process.exit(0);
-    } else throw new RangeError(`unknown option ${argv[i]} (see --help)`);
-  }
+    else if (flag === "--reps") opts.reps = positiveInt(flag, value());
+    else if (flag === "--engines") opts.engines = listOf(flag, value(), Object.keys(ENGINES), "");
+    else if (flag === "--no-write") opts.write = false;
+    else return false;
+    return true;
+  });
   return opts;
 }
 

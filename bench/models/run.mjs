@@ -31,6 +31,7 @@ import { ENGINES, wasmNn } from "./engines.mjs";
 import { pytorchNative } from "./pytorch-native.mjs";
 import { markdown, nativeRatio, ortRatio, table } from "./report.mjs";
 import { call, heapGrowth, warmUp } from "../timing.mjs";
+import { eachFlag, listOf, positiveInt } from "../flags.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bench = join(here, "..");
@@ -45,27 +46,14 @@ const BUDGET_MS = 3000; // timed calls per engine and model: as many as fit, wit
 
 function parseArgs(argv) {
   const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3" };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new RangeError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--only") {
-      opts.only = value().split(",").map((s) => s.trim().toUpperCase());
-      const bad = opts.only.filter((id) => !IDS.includes(id));
-      if (bad.length) throw new RangeError(`--only: unknown model ${bad.join(", ")} (known: ${IDS.join(", ")})`);
-    } else if (flag === "--runs") {
-      opts.runs = Number(value());
-      if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new RangeError("--runs: expected a positive integer");
-    } else if (flag === "--python") opts.python = value();
+  eachFlag(argv, import.meta.url, 5, (flag, value) => {
+    if (flag === "--only") opts.only = listOf(flag, value(), IDS, "model ", (s) => s.trim().toUpperCase());
+    else if (flag === "--runs") opts.runs = positiveInt(flag, value());
+    else if (flag === "--python") opts.python = value();
     else if (flag === "--no-write") opts.write = false;
-    else if (flag === "--help" || flag === "-h") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 6).join("\n"));
-      process.exit(0);
-    } else throw new RangeError(`unknown option ${argv[i]} (see --help)`);
-  }
+    else return false;
+    return true;
+  });
   return opts;
 }
 
