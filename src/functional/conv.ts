@@ -145,7 +145,13 @@ export interface Clamp {
   max: number;
 }
 
-const NO_CLAMP: Clamp = { min: -Infinity, max: Infinity };
+/** No activation: every value passes. */
+export const NO_CLAMP: Clamp = Object.freeze({ min: -Infinity, max: Infinity });
+
+/** Whether `clamp` changes any value (a range narrower than everything). */
+function clamps(clamp: Clamp): boolean {
+  return clamp.min !== -Infinity || clamp.max !== Infinity;
+}
 
 /**
  * The weights `conv_f32` takes prepared for `desc` (ConvDesc.packed): cached on the
@@ -295,7 +301,7 @@ export function convTransposeForward(
         k.convTranspose_f32(y.dataPtr, xp, wp, bp, scratch, setField(CONV_TRANSPOSE_DESC, desc, "packed", packed));
       }
       // The fused activation, on the fresh output while it is in cache.
-      if (clamp !== NO_CLAMP) k.hardtanh_f32(y.dataPtr, y.dataPtr, y.numel, clamp.min, clamp.max);
+      if (clamps(clamp)) k.hardtanh_f32(y.dataPtr, y.dataPtr, y.numel, clamp.min, clamp.max);
     });
     return out;
   });

@@ -20,6 +20,8 @@ import type { Plan, PlanNode } from "./graph-check";
 
 /** One chain: the convolution node, its BatchNorm module (or null), its activation, and the nodes it makes redundant. */
 export interface Fusion {
+  /** The convolution module (the node's target). */
+  conv: string;
   /** The convolution is transposed (its weights are [inC, outC/groups, ...]). */
   transposed: boolean;
   bn: string | null;
@@ -97,7 +99,7 @@ export function findFusions(plan: Plan, trackingNorms: Set<string>): Map<string,
     const clamp = act === null ? null : activationOf(act, typeOf);
     if (clamp !== null) skipped.push(act!.name);
     const transposed = typeOf.get(node.target)!.startsWith("ConvTranspose");
-    if (skipped.length > 0) fusions.set(node.name, { transposed, bn, clamp, skipped });
+    if (skipped.length > 0) fusions.set(node.name, { conv: node.target, transposed, bn, clamp, skipped });
   }
   return fusions;
 }

@@ -13,7 +13,7 @@ import { Tensor } from "../tensor";
 import { LAYER, type Plan, type PlanNode, checkGraph } from "./graph-check";
 import { type IndexItem, indexTensor } from "./graph-ops";
 import { type Folded, type FoldNorm, type FoldTarget, type Fusion, findFusions, fold, foldKey } from "./graph-fuse";
-import type { Clamp } from "../functional/conv";
+import { type Clamp, NO_CLAMP } from "../functional/conv";
 import { Module } from "./module";
 
 /** A module of the model's tree that only holds children (PyTorch's Sequential or a custom block). */
@@ -90,7 +90,6 @@ function tensorsIn(value: unknown, into: Tensor[] = []): Tensor[] {
 
 /** A convolution module as a fused chain uses it (nn/conv.ts). */
 type FusableConv = Module & { weight: Tensor; bias: Tensor | null; groups: number } & { fusedForward(x: Tensor, weight: Tensor, bias: Tensor | null, clamp: Clamp): Tensor };
-const NO_CLAMP: Clamp = { min: -Infinity, max: Infinity };
 
 /**
  * A model loaded from a graph: its modules are children under PyTorch's names (so
@@ -175,7 +174,7 @@ export class LoadedModel extends Module {
     super.train(mode);
     if (!mode && this.#fusions !== undefined) {
       for (const [node, f] of this.#fusions) {
-        if (f.bn !== null) this.#foldedFor(node, this.#convOf(node), f);
+        if (f.bn !== null) this.#foldedFor(node, this.#modules.get(f.conv) as FusableConv, f);
       }
     }
     return this;
@@ -190,10 +189,6 @@ export class LoadedModel extends Module {
     super.dispose();
   }
 
-  #convOf(node: string): FusableConv {
-    const target = this.#plan.nodes.find((n) => n.name === node)!.target;
-    return this.#modules.get(target) as FusableConv;
-  }
 
   /** The names of the traced inputs, in the order forward takes them. */
   get inputNames(): string[] {
