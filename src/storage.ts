@@ -112,10 +112,6 @@ export function rawAlloc(bytes: number): number {
   return ptr;
 }
 
-/** Gives back a block from rawAlloc that never became a tensor (a cache block). */
-export function rawFree(ptr: number): void {
-  wasm().free(ptr);
-}
 
 /**
  * Records a write into an existing block (copy_, fill_, init, a state dict, running
@@ -129,17 +125,34 @@ export function markWritten(storage: Storage): void {
 
 function dropCaches(storage: Storage): void {
   if (storage.caches === null) return;
-  // Straight back to the allocator: a cache's size is rarely asked for again.
-  for (const c of storage.caches.values()) {
-    stats.cacheBytes -= c.bytes;
-    wasm().free(c.ptr);
-  }
+  for (const c of storage.caches.values()) freeCache(c);
   storage.caches = null;
 }
 
-/** @internal Counts a cache block in memory() (weight-cache.ts owns the blocks). */
-export function countCache(bytes: number): void {
-  stats.cacheBytes += bytes;
+/** Straight back to the allocator, not the pool: a cache's size is rarely asked for again. */
+function freeCache(c: CacheBlock): void {
+  stats.cacheBytes -= c.bytes;
+  wasm().free(c.ptr);
+}
+
+/** The cache block in `slot` of `storage` (weight-cache.ts), if any. */
+export function cacheOf(storage: Storage, slot: string): CacheBlock | undefined {
+  return storage.caches?.get(slot);
+}
+
+/**
+ * Puts `block` (from rawAlloc, now owned here) in `slot` of `storage`, counted by
+ * memory().cacheBytes; the block it replaces is freed, and null only empties the slot.
+ */
+export function setCache(storage: Storage, slot: string, block: CacheBlock | null): void {
+  const old = storage.caches?.get(slot);
+  if (old !== undefined) {
+    storage.caches!.delete(slot);
+    freeCache(old);
+  }
+  if (block === null) return;
+  (storage.caches ??= new Map()).set(slot, block);
+  stats.cacheBytes += block.bytes;
 }
 
 /** @internal Calls into the Wasm allocator so far (tests check that a warm forward makes none). */

@@ -10,7 +10,7 @@
 // they are freed with the tensor's memory, so a stale block is never read and none
 // outlives its weights. memory().cacheBytes counts them.
 
-import { countCache, rawAlloc, rawFree } from "./storage";
+import { cacheOf, rawAlloc, setCache } from "./storage";
 import { type Tensor } from "./tensor";
 
 /** The identity and contents of a tensor for a cache key: its block, that block's version, and the view. */
@@ -29,22 +29,19 @@ export function stamp(t: Tensor | null): string {
 export function preparedWeights(owner: Tensor, slot: string, key: string, bytes: number, fill: (ptr: number) => void): number {
   if (!(bytes > 0)) return 0;
   const storage = owner.storage;
-  const current = storage.caches?.get(slot);
+  const current = cacheOf(storage, slot);
   if (current !== undefined && current.key === key && current.bytes === bytes) return current.ptr;
-  if (current !== undefined) {
-    storage.caches!.delete(slot);
-    countCache(-current.bytes);
-    rawFree(current.ptr);
-  }
+  setCache(storage, slot, null);
   const ptr = rawAlloc(bytes);
   if (ptr === 0) return 0;
+  // Owned by the slot before it is filled, so a throwing fill leaves nothing behind.
+  setCache(storage, slot, { key: "", ptr, bytes });
   try {
     fill(ptr);
   } catch (e) {
-    rawFree(ptr);
+    setCache(storage, slot, null);
     throw e;
   }
-  (storage.caches ??= new Map()).set(slot, { key, ptr, bytes });
-  countCache(bytes);
+  cacheOf(storage, slot)!.key = key;
   return ptr;
 }
