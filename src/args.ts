@@ -115,6 +115,12 @@ export function checkFiniteNumber(layer: string, arg: string, value: unknown): n
   return value;
 }
 
+/** A size that may be zero (features, embeddings): an integer >= 0. */
+export function checkNonNegativeInt(layer: string, arg: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw badValue(layer, arg, "a non-negative integer", value);
+  return value;
+}
+
 export function checkPositiveInt(layer: string, arg: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) throw badValue(layer, arg, "a positive integer", value);
   return value;

@@ -1,16 +1,10 @@
 // torch.nn.Embedding: a lookup table of numEmbeddings rows of embeddingDim floats.
 
-import { checkOptions } from "../args";
-import { badValue } from "../errors";
+import { checkNonNegativeInt, checkOptions } from "../args";
 import { type EmbeddingOptions, embeddingForward, parsePaddingIdx } from "../functional/embedding";
 import { normal_ } from "../init";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
-
-function checkSize(layer: string, arg: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw badValue(layer, arg, "a non-negative integer", value);
-  return value;
-}
 
 /** torch.nn.Embedding: weight [numEmbeddings, embeddingDim] drawn from N(0, 1), the paddingIdx row zeroed. */
 export class Embedding extends Module {
@@ -24,8 +18,8 @@ export class Embedding extends Module {
     super();
     const layer = this.layerName;
     const o = checkOptions(layer, options, ["paddingIdx"]);
-    this.numEmbeddings = checkSize(layer, "numEmbeddings", numEmbeddings);
-    this.embeddingDim = checkSize(layer, "embeddingDim", embeddingDim);
+    this.numEmbeddings = checkNonNegativeInt(layer, "numEmbeddings", numEmbeddings);
+    this.embeddingDim = checkNonNegativeInt(layer, "embeddingDim", embeddingDim);
     this.paddingIdx = parsePaddingIdx(layer, o.paddingIdx, numEmbeddings);
     this.weight = this.newParameter("weight", [numEmbeddings, embeddingDim]);
     // PyTorch's reset_parameters: normal_(0, 1), then the padding row filled with zeros.

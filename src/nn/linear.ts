@@ -1,17 +1,11 @@
 // Fully connected modules (torch.nn.Linear, torch.nn.Bilinear) with PyTorch's parameter
 // names, layouts and default initialisation; forward calls F.
 
-import { checkBoolean, checkOptions } from "../args";
-import { badValue } from "../errors";
+import { checkBoolean, checkNonNegativeInt, checkOptions } from "../args";
 import { bilinearForward, linearForward } from "../functional/linear";
 import { kaimingUniform_, uniform_ } from "../init";
 import type { Tensor } from "../tensor";
 import { Module } from "./module";
-
-function checkFeatures(layer: string, arg: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw badValue(layer, arg, "a non-negative integer", value);
-  return value;
-}
 
 /** torch.nn.Linear: y = x W^T + b over the last dimension; weight [outFeatures, inFeatures]. */
 export class Linear extends Module {
@@ -24,8 +18,8 @@ export class Linear extends Module {
     super();
     const layer = this.layerName;
     const o = checkOptions(layer, options, ["bias"]) as { bias?: boolean };
-    this.inFeatures = checkFeatures(layer, "inFeatures", inFeatures);
-    this.outFeatures = checkFeatures(layer, "outFeatures", outFeatures);
+    this.inFeatures = checkNonNegativeInt(layer, "inFeatures", inFeatures);
+    this.outFeatures = checkNonNegativeInt(layer, "outFeatures", outFeatures);
     const withBias = checkBoolean(layer, "bias", o.bias ?? true);
     this.weight = this.newParameter("weight", [outFeatures, inFeatures]);
     this.bias = withBias ? this.newParameter("bias", [outFeatures]) : this.registerParameter("bias", null);
@@ -54,9 +48,9 @@ export class Bilinear extends Module {
     super();
     const layer = this.layerName;
     const o = checkOptions(layer, options, ["bias"]) as { bias?: boolean };
-    this.in1Features = checkFeatures(layer, "in1Features", in1Features);
-    this.in2Features = checkFeatures(layer, "in2Features", in2Features);
-    this.outFeatures = checkFeatures(layer, "outFeatures", outFeatures);
+    this.in1Features = checkNonNegativeInt(layer, "in1Features", in1Features);
+    this.in2Features = checkNonNegativeInt(layer, "in2Features", in2Features);
+    this.outFeatures = checkNonNegativeInt(layer, "outFeatures", outFeatures);
     const withBias = checkBoolean(layer, "bias", o.bias ?? true);
     this.weight = this.newParameter("weight", [outFeatures, in1Features, in2Features]);
     this.bias = withBias ? this.newParameter("bias", [outFeatures]) : this.registerParameter("bias", null);
