@@ -183,9 +183,16 @@ async function spawner(): Promise<Spawner | null> {
       canBlock: true,
       start: (start, onReady, onError) => {
         const w = new wt.Worker(source, { eval: true });
-        w.unref();
-        w.once("message", onReady);
-        w.once("error", onError);
+        // Referenced until it is ready (ready() waits for it), then never again: an idle
+        // pool must not keep the process alive.
+        w.once("message", () => {
+          w.unref();
+          onReady();
+        });
+        w.once("error", (e) => {
+          w.unref();
+          onError(e);
+        });
         w.postMessage(start);
         return w;
       },
