@@ -224,11 +224,8 @@ describe("the gallery from its own server (COOP/COEP)", () => {
     expect(seen.errors).toEqual([]);
   });
 
-  it("offline, the service worker serves the page still cross-origin isolated, with every Wasm build cached", async () => {
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    const cached = await page.evaluate(async () => (await (await caches.open("wasm-nn-gallery-isolated")).keys()).map((r) => new URL(r.url).pathname));
-    for (const file of FILES) expect(cached, file).toContain(file);
+  /** Reloads the page offline: served by the service worker with the headers, still isolated, same threads. */
+  async function reloadOffline(): Promise<Awaited<ReturnType<typeof loaded>>> {
     await context.setOffline(true);
     try {
       const document = (await page.reload())!;
@@ -237,11 +234,20 @@ describe("the gallery from its own server (COOP/COEP)", () => {
       const offline = await loaded(page);
       expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
       expect(offline.threads).toBe(info.threads);
-      expect(offline.relaxedSimd).toBe(info.relaxedSimd);
-      expect((await features(page)).isolated).toBe("true");
+      return offline;
     } finally {
       await context.setOffline(false);
     }
+  }
+
+  it("offline, the service worker serves the page still cross-origin isolated, with every Wasm build cached", async () => {
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const cached = await page.evaluate(async () => (await (await caches.open("wasm-nn-gallery-isolated")).keys()).map((r) => new URL(r.url).pathname));
+    for (const file of FILES) expect(cached, file).toContain(file);
+    const offline = await reloadOffline();
+    expect(offline.relaxedSimd).toBe(info.relaxedSimd);
+    expect((await features(page)).isolated).toBe("true");
   }, 150_000);
 
   it("a cached page without the headers is served with them added", async () => {
@@ -253,17 +259,7 @@ describe("the gallery from its own server (COOP/COEP)", () => {
       const bare = await cache.match(url);
       if (bare!.headers.has("cross-origin-opener-policy")) throw new Error("the cached page still has its headers");
     }, server.url);
-    await context.setOffline(true);
-    try {
-      const document = (await page.reload())!;
-      expect(document.fromServiceWorker()).toBe(true);
-      for (const [name, value] of Object.entries(ISOLATION)) expect((await document.allHeaders())[name], name).toBe(value);
-      const offline = await loaded(page);
-      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
-      expect(offline.threads).toBe(info.threads);
-    } finally {
-      await context.setOffline(false);
-    }
+    await reloadOffline();
     expect(seen.errors).toEqual([]);
   }, 150_000);
 });
