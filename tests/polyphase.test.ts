@@ -1,9 +1,10 @@
-// Dilated 3x3 convolutions that run as one undilated (Winograd) convolution over the
-// dilation phases of the input (src/functional/polyphase.ts): against the float64
-// definition, on shapes the planner sends down that path (checked), with odd sizes that
-// leave partial phases, groups, unequal dilations, batches, and a fused ReLU.
+// Convolutions rewritten as 3x3 (Winograd) convolutions over phases of the input
+// against the float64 definition, on shapes the planner sends down those paths (checked):
+// dilated 3x3 (src/functional/polyphase.ts: odd sizes that leave partial phases, groups,
+// unequal dilations, batches, a fused ReLU), and stride 2 with 5x5 or 6x6 kernels
+// (assembly/conv_s2d.ts: the phases stacked as channels).
 import { describe, expect, it } from "vitest";
-import { CONV_DESC } from "../build/abi.js";
+import { CONV_DESC, CONV_SPACE_TO_DEPTH } from "../build/abi.js";
 import { F, type Tensor, nn, randn, tensor } from "../src/index";
 import { descriptor, dhw, wasm } from "../src/wasm";
 import { expectClose } from "./helpers/allclose";
@@ -19,21 +20,25 @@ const CASES: Case[] = [
   { N: 2, C: 48, OC: 48, H: 44, W: 45, dilation: [4, 4], padding: [4, 4], groups: 1 },
 ];
 
-function usesPolyphase(c: Case): boolean {
-  const OH = c.H + 2 * c.padding[0] - 2 * c.dilation[0], OW = c.W + 2 * c.padding[1] - 2 * c.dilation[1];
-  const desc = descriptor(CONV_DESC, {
-    batch: c.N, inC: c.C, ...dhw("in", [1, c.H, c.W]), outC: c.OC, ...dhw("out", [1, OH, OW]), ...dhw("kernel", [1, 3, 3]),
-    ...dhw("stride", [1, 1, 1]), ...dhw("padBefore", [0, ...c.padding]), ...dhw("padAfter", [0, ...c.padding]),
-    ...dhw("dilation", [1, ...c.dilation]), groups: c.groups, paddingMode: 0, packed: 0, clampMin: -Infinity, clampMax: Infinity,
+/** The planner's descriptor of a 2-D convolution with zero padding. */
+function desc(N: number, C: number, OC: number, H: number, W: number, k: number[], stride: number, padding: number[], dilation: number[], groups: number): number {
+  const out = [0, 1].map((i) => Math.floor(([H, W][i] + 2 * padding[i] - dilation[i] * (k[i] - 1) - 1) / stride) + 1);
+  return descriptor(CONV_DESC, {
+    batch: N, inC: C, ...dhw("in", [1, H, W]), outC: OC, ...dhw("out", [1, ...out]), ...dhw("kernel", [1, ...k]),
+    ...dhw("stride", [1, stride, stride]), ...dhw("padBefore", [0, ...padding]), ...dhw("padAfter", [0, ...padding]),
+    ...dhw("dilation", [1, ...dilation]), groups, paddingMode: 0, packed: 0, clampMin: -Infinity, clampMax: Infinity,
   });
-  return wasm().convUsePolyphase(desc) === 1;
+}
+
+function usesPolyphase(c: Case): boolean {
+  return wasm().convUsePolyphase(desc(c.N, c.C, c.OC, c.H, c.W, [3, 3], 1, c.padding, c.dilation, c.groups)) === 1;
 }
 
 function values(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731 + seed) * (1 + (i % 7) / 7));
 }
 
-describe("dilated convolution by phases", () => {
+describe("convolutions by phases", () => {
   CASES.forEach((c, i) => {
     it(`case ${i}: N${c.N} C${c.C}->${c.OC} ${c.H}x${c.W} dilation [${c.dilation}] padding [${c.padding}] groups ${c.groups}`, () => {
       expect(usesPolyphase(c)).toBe(true);
@@ -56,5 +61,19 @@ describe("dilated convolution by phases", () => {
     const fused = conv.fusedForward(x, conv.weight, conv.bias, { min: 0, max: Infinity }).toArray();
     expect(Array.from(fused)).toEqual(Array.from(separate));
     expect(separate.some((v) => v > 0) && separate.some((v) => v === 0)).toBe(true);
+  });
+
+  // [N, C, OC, H, W, k, padding]
+  const STRIDED = [[1, 64, 64, 57, 57, 5, 2], [2, 16, 24, 30, 31, 6, 2], [1, 32, 40, 41, 40, 5, 0], [1, 24, 48, 33, 35, 5, 1]];
+  STRIDED.forEach(([N, C, OC, H, W, k, p], i) => {
+    it(`stride 2, ${k}x${k} kernel, as a 3x3 one over the phases stacked as channels: N${N} C${C}->${OC} ${H}x${W} padding ${p}`, () => {
+      expect(wasm().convMethodOf(desc(N, C, OC, H, W, [k, k], 2, [p, p], [1, 1], 1))).toBe(CONV_SPACE_TO_DEPTH);
+      const xv = values(N * C * H * W, 30 + i), wv = values(OC * C * k * k, 40 + i), bv = values(OC, 50 + i);
+      const y = F.conv2d(tensor(xv, [N, C, H, W]), tensor(wv, [OC, C, k, k]), tensor(bv, [OC]), { stride: 2, padding: p });
+      const ref = refConv(xv, [N, C, H, W], wv, [OC, C, k, k], bv, { stride: [2, 2], before: [p, p], after: [p, p], dilation: [1, 1], groups: 1, mode: "zeros" });
+      const bound = ref.magnitude.reduce((a, m) => Math.max(a, m), 0);
+      expectClose(y, ref.data, ref.shape, { rtol: 1e-4, atol: 1e-5 * Math.max(1, bound) }, `strided case ${i}`);
+      y.dispose();
+    });
   });
 });

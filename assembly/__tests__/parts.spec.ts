@@ -1,4 +1,4 @@
-import { ConvDesc, GemmDesc, NormDesc, CONV_POINTWISE, CONV_DEPTHWISE, CONV_GEMM, GEMM_BIAS_ROW, GEMM_B_PACKED,
+import { ConvDesc, GemmDesc, NormDesc, CONV_POINTWISE, CONV_DEPTHWISE, CONV_GEMM, CONV_SPACE_TO_DEPTH, GEMM_BIAS_ROW, GEMM_B_PACKED,
   WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../abi";
 import { setPart } from "../parts";
 import { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "../conv";
@@ -104,9 +104,9 @@ function convSplits(N: i32, C: i32, H: i32, Wd: i32, OC: i32, KH: i32, KW: i32, 
 }
 
 describe("kernels shared by the worker pool: the parts tile the output exactly, with the whole call's bits", () => {
-  it("convolution: 1x1 GEMM, implicit GEMM (stride 2, k5, groups), depthwise, every Winograd variant", () => {
+  it("convolution: 1x1 GEMM, implicit GEMM (stride 2, k7, groups), depthwise, every Winograd variant, space-to-depth", () => {
     expect(convSplits(1, 24, 9, 11, 40, 1, 1, 1, 0, 1, CONV_POINTWISE, false, true)).toBe(true);
-    expect(convSplits(2, 6, 15, 13, 7, 5, 5, 2, 2, 1, CONV_GEMM, true, false)).toBe(true);
+    expect(convSplits(2, 6, 15, 13, 7, 7, 7, 2, 3, 1, CONV_GEMM, true, false)).toBe(true);
     expect(convSplits(2, 8, 15, 13, 12, 3, 3, 2, 1, 2, CONV_GEMM, false, true)).toBe(true);
     expect(convSplits(2, 6, 9, 14, 12, 3, 3, 1, 1, 6, CONV_DEPTHWISE, true, false)).toBe(true);
     expect(convSplits(1, 5, 7, 30, 5, 3, 3, 2, 1, 5, CONV_DEPTHWISE, false, false)).toBe(true);
@@ -118,6 +118,9 @@ describe("kernels shared by the worker pool: the parts tile the output exactly, 
     expect(convSplits(1, 64, 14, 14, 64, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, true, true)).toBe(true);
     expect(convSplits(1, 48, 12, 10, 41, 3, 3, 1, 1, 1, WINOGRAD_2X2_3X3, false, false)).toBe(true);
     expect(convSplits(2, 32, 1, 64, 37, 1, 5, 1, 2, 1, WINOGRAD_4_5, true, false)).toBe(true);
+    // Stride 2, 5x5 and 6x6 kernels: the stride phases stacked as channels (conv_s2d.ts).
+    expect(convSplits(1, 32, 57, 55, 40, 5, 5, 2, 2, 1, CONV_SPACE_TO_DEPTH, true, true)).toBe(true);
+    expect(convSplits(2, 24, 30, 33, 48, 6, 6, 2, 2, 1, CONV_SPACE_TO_DEPTH, false, false)).toBe(true);
     // Tiles the accuracy guard recomputes directly, in both kinds of share.
     expect(convSplits(1, 64, 14, 14, 64, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, true, true, true)).toBe(true);
     expect(convSplits(2, 32, 30, 27, 32, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, false, false, true)).toBe(true);

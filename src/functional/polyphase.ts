@@ -5,7 +5,8 @@
 // convolution of phase (a, b) of the padded input. The dh*dw phases become one batch, so
 // the fast methods (Winograd) apply where a dilated kernel would gather every tap; the
 // outputs are then interleaved back. The kernels' cost model decides when this pays
-// (convUsePolyphase in assembly/conv_plan.ts); this file only lays the phases out.
+// (convUsePolyphase in assembly/conv_plan.ts); this file only lays the phases out. (Stride
+// 2 with a 5x5 kernel has a kernel-side counterpart: assembly/conv_s2d.ts.)
 
 import { tidy } from "../scope";
 import type { Tensor } from "../tensor";
@@ -34,3 +35,4 @@ export function polyphase(x: Tensor, kernel: readonly number[], dilation: readon
     return rows * dh === OH && cols * dw === OW ? full : full.narrow(2, 0, OH).narrow(3, 0, OW).contiguous();
   });
 }
+
