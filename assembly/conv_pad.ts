@@ -67,12 +67,14 @@ export function padPlanes(dst: usize, src: usize, planes: i32, D: i32, H: i32, W
  * convolution's whole tiles).
  */
 export function padPlanesTo(dst: usize, src: usize, planes: i32, H: i32, W: i32, Hq: i32, Wq: i32,
-                            ph0: i32, pw0: i32, ph1: i32, pw1: i32, mode: i32): void {
+                            ph0: i32, pw0: i32, ph1: i32, pw1: i32, mode: i32, yFrom: i32 = 0, yTo: i32 = -1): void {
   const Hp = H + ph0 + ph1, Wp = W + pw0 + pw1;
-  let d = dst;
+  // Only rows [yFrom, yTo) of each padded plane are written (a thread's share reads no others).
+  if (yTo < 0) yTo = Hq;
   for (let c = 0; c < planes; c++) {
     const plane = src + (<usize>c * H * W << 2);
-    for (let yp = 0; yp < Hq; yp++) {
+    let d = dst + (<usize>(c * Hq + yFrom) * Wq << 2);
+    for (let yp = yFrom; yp < yTo; yp++) {
       const ys = yp < Hp ? sourceIndex(yp - ph0, H, mode) : -1;
       if (ys < 0) {
         fillF32(d, Wq, 0);
@@ -83,7 +85,7 @@ export function padPlanesTo(dst: usize, src: usize, planes: i32, H: i32, W: i32,
       d += <usize>Wq << 2;
     }
   }
-  fillF32(d, 4, 0);
+  fillF32(dst + (<usize>planes * Hq * Wq << 2), 4, 0);
 }
 
 /** F.pad over `planes` volumes, as the PadDesc (abi.ts) describes: one pass, each output written once. */

@@ -164,10 +164,14 @@ export function winograd(out: usize, input: usize, weight: usize, packed: usize,
         padFirst = n0;
         padLast = min(N, n0 + slots) - 1;
         for (let n = padFirst; n <= padLast; n++) {
+          // Only the rows this thread's tiles of sample n read: their tile rows and the kernel's overlap.
+          const first = max(L.tileStart - n * T, 0), last = min(tileEnd - n * T, T);
+          if (first >= last) continue;
+          const y0 = first / L.TX * L.mh, y1 = min(L.Hq, (last + L.TX - 1) / L.TX * L.mh + kernelRows(v) - 1);
           padPlanesTo(L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes, input + (<usize>(n * C + g * icg) * H * W << 2),
-            icg, H, W, L.Hq, L.Wq, d.padBeforeH, d.padBeforeW, d.padAfterH, d.padAfterW, d.paddingMode);
+            icg, H, W, L.Hq, L.Wq, d.padBeforeH, d.padBeforeW, d.padAfterH, d.padAfterW, d.paddingMode, y0, y1);
           magnitudeMap(L.sBuf + (<usize>((n - padFirst) * plane) << 2), L.padBuf + <usize>((n - padFirst) * icg) * L.planeBytes,
-            icg, plane, wmax);
+            icg, plane, wmax, y0 * L.Wq, y1 * L.Wq);
         }
       }
       tileOffsets(L, t0, padFirst, d.outC, d.outH, d.outW);

@@ -64,10 +64,12 @@ export function channelWeightMax(wmax: usize, w: usize, icg: i32, ocg: i32, taps
 }
 
 /** s[p] = sum over ic of |padded_ic[p]| * wmax[ic], for the `plane` floats of one sample's padded channels. */
-export function magnitudeMap(s: usize, padded: usize, icg: i32, plane: i32, wmax: usize): void {
+export function magnitudeMap(s: usize, padded: usize, icg: i32, plane: i32, wmax: usize, from: i32 = 0, to: i32 = -1): void {
   const planeBytes = <usize>plane << 2;
-  let p = 0;
-  for (; p + 4 <= plane; p += 4) {
+  // Only points [from, to) of the plane (a thread's share of the rows).
+  if (to < 0) to = plane;
+  let p = from;
+  for (; p + 4 <= to; p += 4) {
     let acc = f32x4.splat(0);
     let src = padded + (<usize>p << 2);
     for (let ic = 0; ic < icg; ic++) {
@@ -76,7 +78,7 @@ export function magnitudeMap(s: usize, padded: usize, icg: i32, plane: i32, wmax
     }
     v128.store(s + (<usize>p << 2), acc);
   }
-  for (; p < plane; p++) {
+  for (; p < to; p++) {
     let acc: f32 = 0;
     let src = padded + (<usize>p << 2);
     for (let ic = 0; ic < icg; ic++) {

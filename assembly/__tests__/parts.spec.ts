@@ -30,6 +30,10 @@ function marked(n: i32, mark: u32): usize {
   return p;
 }
 
+function poison(p: usize, bytes: usize): void {
+  for (let i: usize = 0; i + 4 <= bytes; i += 4) store<u32>(p + i, 0x7fc00bad);
+}
+
 /** `run` whole, then as each of `parts` parts: true when the parts tile the n outputs exactly, with the whole call's bits. */
 function splitsExactly(run: Run, n: i32, scratchBytes: i32, parts: i32): bool {
   const stride = <usize>((scratchBytes + 63) & ~63);
@@ -42,7 +46,10 @@ function splitsExactly(run: Run, n: i32, scratchBytes: i32, parts: i32): bool {
   for (let p = 0; p < parts; p++) {
     const a = marked(n, MARKS[0]), b = marked(n, MARKS[1]);
     setPart(p, parts, stride);
+    // Stale scratch holds NaNs: a part reading scratch it did not write itself shows.
+    poison(scratch, stride * <usize>parts + 64);
     run(a, scratch);
+    poison(scratch, stride * <usize>parts + 64);
     run(b, scratch);
     setPart(0, 1, 0);
     for (let i = 0; i < n; i++) {
