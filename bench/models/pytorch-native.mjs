@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "native.py");
 
-export function pytorchNative(python) {
+export function pytorchNative(python, threads = 1) {
   let child = null;
   const pending = [];
   const expect = () => new Promise((resolve, reject) => pending.push({ resolve, reject }));
@@ -24,7 +24,7 @@ export function pytorchNative(python) {
     name: "pytorch",
     /** Starts native.py; resolves with its torch version, thread count and oneDNN flag. */
     async load() {
-      child = spawn(python, [script], { stdio: ["pipe", "pipe", "inherit"] });
+      child = spawn(python, [script, "--threads", String(threads)], { stdio: ["pipe", "pipe", "inherit"] });
       const hello = expect();
       createInterface({ input: child.stdout }).on("line", (line) => {
         const p = pending.shift();

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Whole-model benchmark: wasm-nn vs. onnxruntime-web vs. PyTorch native, one thread each.
+// Whole-model benchmark: wasm-nn vs. onnxruntime-web vs. PyTorch native, one thread each (or N each).
 //
 //   npm run bench:models               (from the repository root: builds, installs, runs)
-//   node bench/models/run.mjs [--only R18,GAN] [--runs N] [--no-write] [--python PATH]
+//   node bench/models/run.mjs [--only R18,GAN] [--runs N] [--no-write] [--python PATH] [--threads N]
 //   (--runs: timed forwards per engine and model; by default as many as fit 3 s, 10 to 60)
+//   (--threads: every engine on N threads, relaxed SIMD on; its own section of RESULTS.md)
 //
 // Method. bench/models/export.py (PyTorch + onnx) builds the models of BENCH.md with
 // seeded weights and exports each into bench/.models: the wasm-nn graph + safetensors, an
@@ -26,7 +27,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo } from "../machine.mjs";
 import { peakRunner, simdPeak } from "../peak.mjs";
-import { replaceModels } from "../results-sections.mjs";
+import { relaunchWithRelaxedSimd } from "../relaunch.mjs";
+import { replaceSection } from "../results-sections.mjs";
 import { ENGINES, wasmNn } from "./engines.mjs";
 import { pytorchNative } from "./pytorch-native.mjs";
 import { markdown, nativeRatio, ortRatio, table } from "./report.mjs";
@@ -45,11 +47,15 @@ const ROUNDS = 5;
 const BUDGET_MS = 3000; // timed calls per engine and model: as many as fit, within the bounds
 
 function parseArgs(argv) {
-  const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3" };
-  eachFlag(argv, import.meta.url, 5, (flag, value) => {
+  const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3", threads: null };
+  eachFlag(argv, import.meta.url, 6, (flag, value) => {
     if (flag === "--only") opts.only = listOf(flag, value(), IDS, "model ", (s) => s.trim().toUpperCase());
     else if (flag === "--runs") opts.runs = positiveInt(flag, value());
     else if (flag === "--python") opts.python = value();
+    else if (flag === "--threads") {
+      opts.threads = positiveInt(flag, value());
+      if (opts.threads < 2) throw new RangeError(`${flag}: expected 2 or more (the run without --threads is the one-thread run)`);
+    }
     else if (flag === "--no-write") opts.write = false;
     else return false;
     return true;
@@ -202,6 +208,9 @@ function progress(row) {
 async function main() {
   const started = performance.now();
   const opts = parseArgs(process.argv.slice(2));
+  // Threads and relaxed SIMD are measured together: Node 20 needs a flag for the latter.
+  if (opts.threads) relaunchWithRelaxedSimd();
+  const threads = opts.threads ?? 1;
   const ids = opts.only ?? IDS;
   const machine = machineInfo();
   console.log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load}; Node ${process.versions.node}\n`);
@@ -213,13 +222,15 @@ async function main() {
   const versions = { node: process.versions.node, v8: process.versions.v8 };
   const engines = [];
   console.log("");
-  const native = pytorchNative(opts.python);
+  const native = pytorchNative(opts.python, threads);
   const nativeInfo = {};
+  const infos = {};
   for (const engine of [...ENGINES, native]) {
     const entry = Object.create(engine);
     try {
-      const info = await engine.load();
+      const info = await engine.load({ threads });
       versions[engine.name] = info.version;
+      infos[engine.name] = info;
       if (engine === native) Object.assign(nativeInfo, info.info);
       console.log(`${engine.name} ${info.version}: ${info.detail}`);
     } catch (e) {
@@ -229,8 +240,10 @@ async function main() {
     engines.push(entry);
   }
   const peak = await simdPeak();
-  const peakLoop = await peakRunner();
-  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s\n`);
+  // A threaded run reads wasm-nn against the FMA loop (relaxed SIMD), timed in the same rounds.
+  peak.inRounds = opts.threads && peak.relaxedFma ? "fma" : "simd";
+  const peakLoop = await peakRunner(20, { fused: peak.inRounds === "fma" });
+  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}\n`);
 
   const notes = [];
   const rows = [];
@@ -240,22 +253,30 @@ async function main() {
     rows.push(row);
   }
   // Keep the better of two peak measurements, so a slow start does not flatter the percentages.
-  peak.simd = Math.max(peak.simd, (await simdPeak()).simd);
+  const again = await simdPeak();
+  peak.simd = Math.max(peak.simd, again.simd);
+  if (again.relaxedFma) peak.relaxedFma = Math.max(peak.relaxedFma ?? 0, again.relaxedFma);
 
   native.close();
   const pytorch = { ...nativeInfo, opset: metas[ids[0]].onnxOpset };
+  if (opts.threads) machine.loadEnd = machineInfo().load; // other processes on the cores weigh on threaded figures
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const { text, targets } = markdown({ rows, peak, machine, versions, pytorch, options: opts, notes, date });
-  console.log(`\n${table(rows, peak.simd)}\n`);
+  const wasmNnInfo = infos["wasm-nn"]?.info ?? null;
+  const ortThreads = infos["ort-web"]?.threads ?? null;
+  const { text, targets } = markdown({ rows, peak, machine, versions, pytorch, options: opts, notes, date, wasmNn: wasmNnInfo, ortThreads });
+  const cores = wasmNnInfo?.threads ?? threads;
+  console.log(`\n${table(rows, peak.simd, { cores, peakName: peak.inRounds === "fma" ? "FMA peak" : "SIMD peak" })}\n`);
   for (const [what, state] of targets.lines) console.log(`${what}: ${state}`);
   if (notes.length) console.log(`\n${notes.join("\n")}`);
 
   if (opts.write) {
     const resultsPath = join(bench, "RESULTS.md");
-    writeFileSync(resultsPath, replaceModels(existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "", text));
-    const json = { date, machine, versions, pytorch, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
-    writeFileSync(join(bench, "models-results.json"), `${JSON.stringify(json, null, 2)}\n`);
-    console.log("\nwrote bench/RESULTS.md (models section) and bench/models-results.json");
+    const section = opts.threads ? "models-threads" : "models";
+    writeFileSync(resultsPath, replaceSection(existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "", section, text));
+    const json = { date, machine, versions, wasmNn: wasmNnInfo, pytorch, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
+    const jsonName = opts.threads ? "models-threads-results.json" : "models-results.json";
+    writeFileSync(join(bench, jsonName), `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`\nwrote bench/RESULTS.md (${section} section) and bench/${jsonName}`);
   }
   const total = (performance.now() - started) / 1e3;
   console.log(`bench:models took ${total.toFixed(0)} s (export step ${exportSeconds.toFixed(0)} s)`);
