@@ -4,6 +4,7 @@ export interface EngineEntry {
   gflops?: number;
   gbps?: number;
   threads?: number;
+  identical?: boolean;
   mismatch?: string;
   heap?: { grewBytes: number; tensorsLeaked: number; bytesLeaked: number };
 }

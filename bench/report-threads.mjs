@@ -119,6 +119,7 @@ export function threadsTargets(rows, { threads, peak, wasmNn }) {
   const threadedN = n?.engines[OWN_THREADED]?.threads ?? threads;
   const disagree = rows.filter((r) => r.engines[OWN_THREADED]?.mismatch).map((r) => r.id);
   const compared = rows.filter((r) => r.engines[OWN_THREADED]?.status === "ok").length;
+  const identical = rows.filter((r) => r.engines[OWN_THREADED]?.identical).length;
   const grew = rows
     .filter((r) => ["wasm-nn", OWN_THREADED].some((k) => r.engines[k]?.heap?.grewBytes > 0 || r.engines[k]?.heap?.tensorsLeaked > 0))
     .map((r) => r.id);
@@ -147,7 +148,7 @@ export function threadsTargets(rows, { threads, peak, wasmNn }) {
       ],
       [
         `wasm-nn's ${threads}-thread outputs agree with its 1-thread outputs`,
-        disagree.length ? `not met (${disagree.join(", ")})` : compared ? `met on ${compared} rows` : "not measured",
+        disagree.length ? `not met (${disagree.join(", ")})` : compared ? `met on ${compared} rows (${identical} of them bit-identical)` : "not measured",
       ],
       ["no heap growth in steady state (wasm-nn, both thread counts)", grew.length ? `not met (${grew.join(", ")})` : compared ? "met" : "not measured"],
     ],

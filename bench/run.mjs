@@ -82,8 +82,14 @@ async function timeEngines(prepared, opts, peak) {
   // The SIMD peak loop runs in the same rounds, so "% of peak" compares like with like.
   const peakRates = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const run of runs) {
+    for (const run of round % 2 ? swapTwins(runs) : runs) {
       run.p.enter?.(); // wasm-nn's thread count for this entry (a threaded run times it twice)
+      if (opts.threads) {
+        // One untimed call first: the entry before has just evicted this one's inputs and
+        // weights from the caches, and wasm-nn's two entries must not differ in that.
+        const [, out] = await call(run.p.impl);
+        run.p.impl.release(out);
+      }
       for (let i = 0; i < run.perRound && run.times.length < run.reps; i++) {
         const [ms, out] = await call(run.p.impl);
         run.p.impl.release(out);
@@ -102,8 +108,23 @@ async function timeEngines(prepared, opts, peak) {
   return { results, peakGflops };
 }
 
+/** wasm-nn's two entries of a threaded run in the other order (every other round, so neither always goes first). */
+function swapTwins(runs) {
+  const i = runs.findIndex((run) => run.p.shared);
+  if (i < 1) return runs;
+  const order = [...runs];
+  [order[i - 1], order[i]] = [order[i], order[i - 1]];
+  return order;
+}
+
 function sameShape(a, b) {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Bit-identical outputs (values and indices), where the split keeps the order of summation. */
+function sameValues(a, b) {
+  const same = (x, y) => x === y || (x && y && x.length === y.length && Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)) === 0);
+  return Boolean(same(a.values, b.values) && same(a.indices, b.indices));
 }
 
 /** The first, untimed call of a prepared engine: its output, read out and shape-checked. */
@@ -127,9 +148,10 @@ async function addThreadedTwin(row, prepared, own, c, threads) {
   try {
     const inUse = wasmNnEngine.useThreads(threads);
     const result = await firstOutput(own.impl, c);
-    row.engines[OWN_THREADED] = { status: "ok", threads: inUse };
-    // Right after the one-thread entry in every round: the peers' thread pools (which may
-    // spin for a while after their calls) then weigh on both wasm-nn entries alike.
+    row.engines[OWN_THREADED] = { status: "ok", threads: inUse, identical: sameValues(result, own.result) };
+    // Beside the one-thread entry in every round (before it in every other round): what the
+    // peers and the peak loop leave behind (caches, thread pools still spinning) then
+    // weighs on both wasm-nn entries alike.
     const twin = { name: OWN_THREADED, engine: own.engine, impl: own.impl, result, shared: true, enter: () => wasmNnEngine.useThreads(threads) };
     prepared.splice(prepared.indexOf(own) + 1, 0, twin);
   } catch (e) {
