@@ -5,8 +5,10 @@
 // - node-esm/*.js: Node's `import` of the package, thin ESM wrappers over the CommonJS
 //   build, so `import` and `require` in one process share one module and one Wasm instance;
 // - types: *.d.ts (ESM) and *.d.cts (CommonJS) for every entry;
-// - wasm-nn.wasm, and wasm-inline.js / .cjs (the same bytes gzipped, as base64 text, for
-//   the inline entry and for CommonJS bundles that have no .wasm beside them).
+// - the four builds (wasm-nn.wasm, wasm-nn-relaxed.wasm, wasm-nn-threads.wasm,
+//   wasm-nn-relaxed-threads.wasm: tools/build-wasm.mjs), and wasm-inline.js / .cjs (the plain
+//   build gzipped, as base64 text, for the inline entry and for CommonJS bundles that have
+//   no .wasm beside them).
 // No source maps: the output is unminified, commented JavaScript that reads as it runs.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,6 +17,7 @@ import typescript from "@rollup/plugin-typescript";
 import { dts } from "rollup-plugin-dts";
 
 const WASM = "build/wasm-nn.wasm";
+const BUILDS = ["wasm-nn.wasm", "wasm-nn-relaxed.wasm", "wasm-nn-threads.wasm", "wasm-nn-relaxed-threads.wasm"];
 
 // Imports kept verbatim in the output: the .wasm (edge entry) and the inlined base64.
 const keepExternal = (format) => ({
@@ -51,7 +54,7 @@ const emitWasm = {
     const bytes = readFileSync(WASM);
     const base64 = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).toString("base64");
     const note = "// The wasm-nn kernels (wasm-nn.wasm), gzipped, as base64 text: for builds without asset handling.\n";
-    this.emitFile({ type: "asset", fileName: "wasm-nn.wasm", source: bytes });
+    for (const file of BUILDS) this.emitFile({ type: "asset", fileName: file, source: readFileSync(`build/${file}`) });
     this.emitFile({ type: "asset", fileName: "wasm-inline.js", source: `${note}export default "${base64}";\n` });
     this.emitFile({ type: "asset", fileName: "wasm-inline.cjs", source: `${note}module.exports = "${base64}";\n` });
   },

@@ -12,7 +12,7 @@
 // kernel of this file), its scalar twin in reference/activation.ts and a spec line, then the
 // TypeScript side (see ACTIVATIONS in src/functional/activation-core.ts).
 
-import { map, map2 } from "./map";
+import { map2Shared, mapShared } from "./map";
 import { abs4, exp4, expNeg4, expm1_4, log1p01_4, normalCdf4, sigmoid4, tanh4, tanhshrink4 } from "./vmath";
 import { Clamp } from "./clamp";
 
@@ -24,9 +24,9 @@ import { Clamp } from "./clamp";
     return f32x4.pmax(x, f32x4.splat(0.0));
   }
 }
-export function relu_f32(out: usize, input: usize, n: i32): void { map<Relu>(out, input, n, 0, 0, 0); }
+export function relu_f32(out: usize, input: usize, n: i32): void { mapShared<Relu>(out, input, n, 0, 0, 0); }
 
-export function hardtanh_f32(out: usize, input: usize, n: i32, minVal: f32, maxVal: f32): void { map<Clamp>(out, input, n, minVal, maxVal, 0); }
+export function hardtanh_f32(out: usize, input: usize, n: i32, minVal: f32, maxVal: f32): void { mapShared<Clamp>(out, input, n, minVal, maxVal, 0); }
 
 /** x > 0 ? x : x * a (leaky_relu, and rrelu in eval mode with the mean slope). */
 @final @unmanaged class LeakyRelu {
@@ -34,7 +34,7 @@ export function hardtanh_f32(out: usize, input: usize, n: i32, minVal: f32, maxV
     return v128.bitselect(x, f32x4.mul(x, a), f32x4.gt(x, f32x4.splat(0.0)));
   }
 }
-export function leakyRelu_f32(out: usize, input: usize, n: i32, slope: f32): void { map<LeakyRelu>(out, input, n, slope, 0, 0); }
+export function leakyRelu_f32(out: usize, input: usize, n: i32, slope: f32): void { mapShared<LeakyRelu>(out, input, n, slope, 0, 0); }
 
 /** x <= y ? x * y : x with a slope y per element (rrelu in training mode, slopes drawn by the caller). */
 @final @unmanaged class Rrelu {
@@ -42,7 +42,7 @@ export function leakyRelu_f32(out: usize, input: usize, n: i32, slope: f32): voi
     return v128.bitselect(f32x4.mul(x, y), x, f32x4.le(x, f32x4.splat(0.0)));
   }
 }
-export function rrelu_f32(out: usize, input: usize, slopes: usize, n: i32): void { map2<Rrelu>(out, input, slopes, n); }
+export function rrelu_f32(out: usize, input: usize, slopes: usize, n: i32): void { map2Shared<Rrelu>(out, input, slopes, n); }
 
 /** x <= a ? b : x (threshold a, value b; NaN is kept). */
 @final @unmanaged class Threshold {
@@ -50,7 +50,7 @@ export function rrelu_f32(out: usize, input: usize, slopes: usize, n: i32): void
     return v128.bitselect(b, x, f32x4.le(x, a));
   }
 }
-export function threshold_f32(out: usize, input: usize, n: i32, threshold: f32, value: f32): void { map<Threshold>(out, input, n, threshold, value, 0); }
+export function threshold_f32(out: usize, input: usize, n: i32, threshold: f32, value: f32): void { mapShared<Threshold>(out, input, n, threshold, value, 0); }
 
 /** min(max(x + 3, 0), 6) / 6. */
 @final @unmanaged class Hardsigmoid {
@@ -59,7 +59,7 @@ export function threshold_f32(out: usize, input: usize, n: i32, threshold: f32, 
     return f32x4.mul(clamped, f32x4.splat(<f32>(1.0 / 6.0)));
   }
 }
-export function hardsigmoid_f32(out: usize, input: usize, n: i32): void { map<Hardsigmoid>(out, input, n, 0, 0, 0); }
+export function hardsigmoid_f32(out: usize, input: usize, n: i32): void { mapShared<Hardsigmoid>(out, input, n, 0, 0, 0); }
 
 /** x * min(max(x + 3, 0), 6) / 6. */
 @final @unmanaged class Hardswish {
@@ -69,7 +69,7 @@ export function hardsigmoid_f32(out: usize, input: usize, n: i32): void { map<Ha
     return f32x4.mul(x, changetype<Hardsigmoid>(0).simd(x, y, a, b, c));
   }
 }
-export function hardswish_f32(out: usize, input: usize, n: i32): void { map<Hardswish>(out, input, n, 0, 0, 0); }
+export function hardswish_f32(out: usize, input: usize, n: i32): void { mapShared<Hardswish>(out, input, n, 0, 0, 0); }
 
 /** x - a above a, x + a below b = -a, 0 between; NaN stays NaN. REQUIRES: a >= 0. */
 @final @unmanaged class Softshrink {
@@ -78,7 +78,7 @@ export function hardswish_f32(out: usize, input: usize, n: i32): void { map<Hard
     return v128.bitselect(f32x4.sub(x, a), shrunk, f32x4.gt(x, a));
   }
 }
-export function softshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void { map<Softshrink>(out, input, n, lambd, -lambd, 0); }
+export function softshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void { mapShared<Softshrink>(out, input, n, lambd, -lambd, 0); }
 
 /** 0 for x in [b, a] = [-lambd, lambd], x elsewhere; NaN stays NaN. REQUIRES: a >= 0. */
 @final @unmanaged class Hardshrink {
@@ -86,7 +86,7 @@ export function softshrink_f32(out: usize, input: usize, n: i32, lambd: f32): vo
     return v128.andnot(x, v128.and(f32x4.ge(x, b), f32x4.le(x, a)));
   }
 }
-export function hardshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void { map<Hardshrink>(out, input, n, lambd, -lambd, 0); }
+export function hardshrink_f32(out: usize, input: usize, n: i32, lambd: f32): void { mapShared<Hardshrink>(out, input, n, lambd, -lambd, 0); }
 
 /** x / (1 + |x|); +-Infinity gives NaN, as in PyTorch. */
 @final @unmanaged class Softsign {
@@ -94,7 +94,7 @@ export function hardshrink_f32(out: usize, input: usize, n: i32, lambd: f32): vo
     return f32x4.div(x, f32x4.add(abs4(x), f32x4.splat(1.0)));
   }
 }
-export function softsign_f32(out: usize, input: usize, n: i32): void { map<Softsign>(out, input, n, 0, 0, 0); }
+export function softsign_f32(out: usize, input: usize, n: i32): void { mapShared<Softsign>(out, input, n, 0, 0, 0); }
 
 // ---- exponential family ----
 
@@ -108,7 +108,7 @@ export function softsign_f32(out: usize, input: usize, n: i32): void { map<Softs
     return v128.bitselect(f32x4.mul(x, b), neg, f32x4.gt(x, f32x4.splat(0.0)));
   }
 }
-export function elu_f32(out: usize, input: usize, n: i32, alpha: f32, scale: f32, inputScale: f32): void { map<Elu>(out, input, n, alpha * scale, scale, inputScale); }
+export function elu_f32(out: usize, input: usize, n: i32, alpha: f32, scale: f32, inputScale: f32): void { mapShared<Elu>(out, input, n, alpha * scale, scale, inputScale); }
 
 /** 1 / (1 + exp(-x)). */
 @final @unmanaged class Sigmoid {
@@ -116,7 +116,7 @@ export function elu_f32(out: usize, input: usize, n: i32, alpha: f32, scale: f32
     return sigmoid4(x);
   }
 }
-export function sigmoid_f32(out: usize, input: usize, n: i32): void { map<Sigmoid>(out, input, n, 0, 0, 0); }
+export function sigmoid_f32(out: usize, input: usize, n: i32): void { mapShared<Sigmoid>(out, input, n, 0, 0, 0); }
 
 /** tanh(x). */
 @final @unmanaged class Tanh {
@@ -124,7 +124,7 @@ export function sigmoid_f32(out: usize, input: usize, n: i32): void { map<Sigmoi
     return tanh4(x);
   }
 }
-export function tanh_f32(out: usize, input: usize, n: i32): void { map<Tanh>(out, input, n, 0, 0, 0); }
+export function tanh_f32(out: usize, input: usize, n: i32): void { mapShared<Tanh>(out, input, n, 0, 0, 0); }
 
 /** x * sigmoid(x). */
 @final @unmanaged class Silu {
@@ -133,7 +133,7 @@ export function tanh_f32(out: usize, input: usize, n: i32): void { map<Tanh>(out
     return f32x4.div(x, f32x4.add(f32x4.splat(1.0), expNeg4(x)));
   }
 }
-export function silu_f32(out: usize, input: usize, n: i32): void { map<Silu>(out, input, n, 0, 0, 0); }
+export function silu_f32(out: usize, input: usize, n: i32): void { mapShared<Silu>(out, input, n, 0, 0, 0); }
 
 /** x * tanh(softplus(x)). */
 @final @unmanaged class Mish {
@@ -145,7 +145,7 @@ export function silu_f32(out: usize, input: usize, n: i32): void { map<Silu>(out
     return f32x4.mul(x, f32x4.div(w, f32x4.add(w, f32x4.splat(2.0))));
   }
 }
-export function mish_f32(out: usize, input: usize, n: i32): void { map<Mish>(out, input, n, 0, 0, 0); }
+export function mish_f32(out: usize, input: usize, n: i32): void { mapShared<Mish>(out, input, n, 0, 0, 0); }
 
 /** x * Phi(x), the exact (erf) GELU. */
 @final @unmanaged class Gelu {
@@ -153,7 +153,7 @@ export function mish_f32(out: usize, input: usize, n: i32): void { map<Mish>(out
     return f32x4.mul(x, normalCdf4(x));
   }
 }
-export function gelu_f32(out: usize, input: usize, n: i32): void { map<Gelu>(out, input, n, 0, 0, 0); }
+export function gelu_f32(out: usize, input: usize, n: i32): void { mapShared<Gelu>(out, input, n, 0, 0, 0); }
 
 // sqrt(2 / pi) and 0.044715 * sqrt(2 / pi), doubled: 0.5 (1 + tanh(u)) = sigmoid(2u).
 const GELU_C1: f32 = 1.5957691216057308;
@@ -166,7 +166,7 @@ const GELU_C3: f32 = 0.0713548162726009;
     return f32x4.div(x, f32x4.add(f32x4.splat(1.0), expNeg4(u2)));
   }
 }
-export function geluTanh_f32(out: usize, input: usize, n: i32): void { map<GeluTanh>(out, input, n, 0, 0, 0); }
+export function geluTanh_f32(out: usize, input: usize, n: i32): void { mapShared<GeluTanh>(out, input, n, 0, 0, 0); }
 
 /** a x > b ? x : log(1 + exp(a x)) / a with beta a and threshold b. REQUIRES: a != 0. */
 @final @unmanaged class Softplus {
@@ -178,7 +178,7 @@ export function geluTanh_f32(out: usize, input: usize, n: i32): void { map<GeluT
     return v128.bitselect(x, sp, f32x4.gt(bx, b));
   }
 }
-export function softplus_f32(out: usize, input: usize, n: i32, beta: f32, threshold: f32): void { map<Softplus>(out, input, n, beta, threshold, 0); }
+export function softplus_f32(out: usize, input: usize, n: i32, beta: f32, threshold: f32): void { mapShared<Softplus>(out, input, n, beta, threshold, 0); }
 
 /** log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)). */
 @final @unmanaged class Logsigmoid {
@@ -186,7 +186,7 @@ export function softplus_f32(out: usize, input: usize, n: i32, beta: f32, thresh
     return f32x4.sub(f32x4.pmin(x, f32x4.splat(0.0)), log1p01_4(expNeg4(abs4(x))));
   }
 }
-export function logsigmoid_f32(out: usize, input: usize, n: i32): void { map<Logsigmoid>(out, input, n, 0, 0, 0); }
+export function logsigmoid_f32(out: usize, input: usize, n: i32): void { mapShared<Logsigmoid>(out, input, n, 0, 0, 0); }
 
 /** x - tanh(x). */
 @final @unmanaged class Tanhshrink {
@@ -194,4 +194,4 @@ export function logsigmoid_f32(out: usize, input: usize, n: i32): void { map<Log
     return tanhshrink4(x);
   }
 }
-export function tanhshrink_f32(out: usize, input: usize, n: i32): void { map<Tanhshrink>(out, input, n, 0, 0, 0); }
+export function tanhshrink_f32(out: usize, input: usize, n: i32): void { mapShared<Tanhshrink>(out, input, n, 0, 0, 0); }

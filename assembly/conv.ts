@@ -18,8 +18,7 @@ import { align16 } from "./buffers";
 import { gemm, gemmScratchBytes, packAWhole, packedABytes, A_DENSE, A_PACKED, B_DENSE, B_GATHER, BIAS_NONE, BIAS_ROW } from "./gemm";
 import { depthwise, depthwiseScratchBytes } from "./depthwise";
 import { winograd, winogradPack, winogradPackedBytes, winogradScratchBytes, WINOGRAD_NONE } from "./winograd";
-import { map } from "./map";
-import { Clamp } from "./clamp";
+import { partScratch } from "./parts";
 import { padPlanes } from "./conv_pad";
 import { convMethod, hasPadding, inPerGroup, outPerGroup, CONV_DEPTHWISE, CONV_POINTWISE } from "./conv_plan";
 
@@ -31,13 +30,10 @@ export function convScratchBytes(desc: usize): i32 {
   const method = convMethod(d);
   if (method == CONV_DEPTHWISE) return depthwiseScratchBytes(d);
   if (method == CONV_POINTWISE) return gemmScratchBytes(ocg, P, icg);
+  if (method != WINOGRAD_NONE) return winogradScratchBytes(method, d.batch, icg, d.outH, d.outW);
   const Kg = icg * d.kernelD * d.kernelH * d.kernelW;
   const padded = hasPadding(d) ? icg * paddedPlane(d) : 0;
-  const direct = (padded + Kg + P + 16) * 4 + gemmScratchBytes(ocg, P, Kg) + 64;
-  if (method == WINOGRAD_NONE) return direct;
-  // The direct method's share stays reserved: winograd() hands non-finite results back to it.
-  const wino = winogradScratchBytes(method, d.batch, icg, d.outH, d.outW);
-  return wino < 0 ? wino : max(direct, wino);
+  return (padded + Kg + P + 16) * 4 + gemmScratchBytes(ocg, P, Kg) + 64;
 }
 
 /**
@@ -83,33 +79,20 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
     d.padAfterH < d.inH && d.padBeforeW < d.inW && d.padAfterW < d.inW), "conv: reflect padding too large");
   if (d.batch == 0 || OC == 0 || d.outD * d.outH * d.outW == 0) return;
   const method = convMethod(d);
+  // Each thread of a shared call has its own scratch block (parts.ts).
+  scratch = partScratch(scratch);
   const packed = <usize>d.packed;
   const gemmPacked = method == CONV_POINTWISE || method == WINOGRAD_NONE ? packed : 0;
   // The GEMM paths clamp in the micro-kernel's stores; the others clamp the output after.
   if (method == CONV_DEPTHWISE) {
     depthwise(out, input, weight, bias, scratch, d);
-    epilogue(out, d);
   } else if (method == CONV_POINTWISE) {
     groupGemms(out, input, weight, gemmPacked, bias, d, B_DENSE, 0, 0, 0, scratch);
-  } else if (method != WINOGRAD_NONE && winograd(out, input, weight, packed, bias, d, method, scratch)) {
-    epilogue(out, d);
+  } else if (method != WINOGRAD_NONE) {
+    winograd(out, input, weight, packed, bias, d, method, scratch);
   } else {
-    // Winograd hands non-finite results back to the direct method, which reads the weights as they are.
     implicitGemm(out, input, weight, gemmPacked, bias, scratch, d);
   }
-}
-
-/**
- * The fused activation of the methods that do not clamp as they store (the GEMM paths
- * do): clamps the output to [clampMin, clampMax] in place (ReLU is [0, +inf], ReLU6
- * [0, 6]), so a Conv-ReLU pair of a model costs no second tensor and no second call.
- * Skipped when the range is everything.
- */
-function epilogue(out: usize, d: ConvDesc): void {
-  const lo = d.clampMin, hi = d.clampMax;
-  if (lo == -Infinity && hi == Infinity) return;
-  const n = d.batch * d.outC * d.outD * d.outH * d.outW;
-  map<Clamp>(out, out, n, lo, hi, 0);
 }
 
 /**

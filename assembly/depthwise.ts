@@ -9,6 +9,10 @@
 
 import { ConvDesc } from "./abi";
 import { align16 } from "./buffers";
+import { madd } from "./simd";
+import { partEnd, partStart } from "./parts";
+import { map } from "./map";
+import { Clamp } from "./clamp";
 import { padPlanes } from "./conv_pad";
 
 /** Bytes of scratch depthwise() needs: the padded plane and the tap table. */
@@ -48,34 +52,41 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
   // 2-D only: one input plane, one output plane (no depth padding).
   const plane3x3 = D == 1 && OD == 1 && KD == 1 && KH == 3 && KW == 3 && d.dilationH == 1 && d.dilationW == 1 &&
     (sw == 1 || sw == 2) && OW >= 4;
-  for (let n = 0; n < d.batch; n++) {
-    for (let c = 0; c < C; c++) {
-      let src = input + (<usize>(n * C + c) * inPlane << 2);
-      if (padded != 0) {
-        padPlanes(padBuf, src, 1, D, H, W, pd0, pd1, ph0, ph1, pw0, pw1, d.paddingMode);
-        src = padBuf;
+  // This thread's share of the (sample, channel) planes (parts.ts).
+  const q0 = partStart(d.batch * C, 1), q1 = partEnd(d.batch * C, 1);
+  for (let q = q0; q < q1; q++) {
+    const n = q / C, c = q - n * C;
+    let src = input + (<usize>(n * C + c) * inPlane << 2);
+    if (padded != 0) {
+      padPlanes(padBuf, src, 1, D, H, W, pd0, pd1, ph0, ph1, pw0, pw1, d.paddingMode);
+      src = padBuf;
+    }
+    for (let m = 0; m < mult; m++) {
+      const oc = c * mult + m;
+      const w = weight + (<usize>oc * taps << 2);
+      const b: f32 = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0;
+      let o = out + (<usize>(n * C * mult + oc) * outPlane << 2);
+      if (plane3x3) {
+        if (sw == 1) plane3x3Of(1, o, src, Wp, w, OH, OW, sh, b);
+        else plane3x3Of(2, o, src, Wp, w, OH, OW, sh, b);
+        continue;
       }
-      for (let m = 0; m < mult; m++) {
-        const oc = c * mult + m;
-        const w = weight + (<usize>oc * taps << 2);
-        const b: f32 = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0;
-        let o = out + (<usize>(n * C * mult + oc) * outPlane << 2);
-        if (plane3x3) {
-          if (sw == 1) plane3x3Of(1, o, src, Wp, w, OH, OW, sh, b);
-          else plane3x3Of(2, o, src, Wp, w, OH, OW, sh, b);
-          continue;
-        }
-        for (let oz = 0; oz < OD; oz++) {
-          for (let oy = 0; oy < OH; oy++) {
-            const row = src + (<usize>((oz * sd * Hp + oy * sh) * Wp) << 2);
-            if (sw == 1) rowStride1(o, row, w, tapOff, taps, OW, b);
-            else if (sw == 2) rowStride2(o, row, w, tapOff, taps, OW, b);
-            else rowStrided(o, row, w, tapOff, taps, OW, sw, b);
-            o += <usize>OW << 2;
-          }
+      for (let oz = 0; oz < OD; oz++) {
+        for (let oy = 0; oy < OH; oy++) {
+          const row = src + (<usize>((oz * sd * Hp + oy * sh) * Wp) << 2);
+          if (sw == 1) rowStride1(o, row, w, tapOff, taps, OW, b);
+          else if (sw == 2) rowStride2(o, row, w, tapOff, taps, OW, b);
+          else rowStrided(o, row, w, tapOff, taps, OW, sw, b);
+          o += <usize>OW << 2;
         }
       }
     }
+  }
+  // The fused activation (ReLU is [0, +inf]) over this thread's output planes: those of its input channels.
+  const lo = d.clampMin, hi = d.clampMax;
+  if (lo != -Infinity || hi != Infinity) {
+    const at = out + (<usize>(q0 * mult) * outPlane << 2);
+    map<Clamp>(at, at, (q1 - q0) * mult * outPlane, lo, hi, 0);
   }
 }
 
@@ -101,14 +112,14 @@ export function depthwise(out: usize, input: usize, weight: usize, bias: usize, 
       if (x + 4 > OW) x = OW - 4;
       const p = <usize>(x * sw) << 2;
       let a = bv, c = f32x4.mul(w1, tapRow(sw, r0 + p, 4));
-      a = f32x4.add(a, f32x4.mul(w0, tapRow(sw, r0 + p, 0)));
-      c = f32x4.add(c, f32x4.mul(w2, tapRow(sw, r0 + p, 8)));
-      a = f32x4.add(a, f32x4.mul(w3, tapRow(sw, r1 + p, 0)));
-      c = f32x4.add(c, f32x4.mul(w4, tapRow(sw, r1 + p, 4)));
-      a = f32x4.add(a, f32x4.mul(w5, tapRow(sw, r1 + p, 8)));
-      c = f32x4.add(c, f32x4.mul(w6, tapRow(sw, r2 + p, 0)));
-      a = f32x4.add(a, f32x4.mul(w7, tapRow(sw, r2 + p, 4)));
-      c = f32x4.add(c, f32x4.mul(w8, tapRow(sw, r2 + p, 8)));
+      a = madd(w0, tapRow(sw, r0 + p, 0), a);
+      c = madd(w2, tapRow(sw, r0 + p, 8), c);
+      a = madd(w3, tapRow(sw, r1 + p, 0), a);
+      c = madd(w4, tapRow(sw, r1 + p, 4), c);
+      a = madd(w5, tapRow(sw, r1 + p, 8), a);
+      c = madd(w6, tapRow(sw, r2 + p, 0), c);
+      a = madd(w7, tapRow(sw, r2 + p, 4), a);
+      c = madd(w8, tapRow(sw, r2 + p, 8), c);
       v128.store(orow + (<usize>x << 2), f32x4.add(a, c));
     }
   }
@@ -147,7 +158,7 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
     const r = row + (<usize>x << 2);
     for (let t = 0; t < taps; t++) {
       const tp = <usize>t << 2;
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + tp), v128.load(r + <usize>load<i32>(tapOff + tp))));
+      a0 = madd(v128.load32_splat(w + tp), v128.load(r + <usize>load<i32>(tapOff + tp)), a0);
     }
     v128.store(o + (<usize>x << 2), a0);
   }
@@ -172,15 +183,15 @@ function rowStride1(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
     const tp = <usize>t << 2;
     const wv = v128.load32_splat(w + tp);
     const p = r + <usize>load<i32>(tapOff + tp);
-    a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-    a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+    a0 = madd(wv, v128.load(p), a0);
+    a1 = madd(wv, v128.load(p, 16), a1);
+    a2 = madd(wv, v128.load(p, 32), a2);
+    a3 = madd(wv, v128.load(p, 48), a3);
     if (wide) {
-      a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
-      a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
-      a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
-      a7 = f32x4.add(a7, f32x4.mul(wv, v128.load(p, 112)));
+      a4 = madd(wv, v128.load(p, 64), a4);
+      a5 = madd(wv, v128.load(p, 80), a5);
+      a6 = madd(wv, v128.load(p, 96), a6);
+      a7 = madd(wv, v128.load(p, 112), a7);
     }
   }
   v128.store(op, a0);
@@ -210,8 +221,8 @@ function rowStride2(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       const tp = <usize>t << 2;
       const wv = v128.load32_splat(w + tp);
       const p = r + <usize>load<i32>(tapOff + tp);
-      a0 = f32x4.add(a0, f32x4.mul(wv, v128.shuffle<f32>(v128.load(p), v128.load(p, 12), 0, 2, 5, 7)));
-      a1 = f32x4.add(a1, f32x4.mul(wv, v128.shuffle<f32>(v128.load(p, 32), v128.load(p, 44), 0, 2, 5, 7)));
+      a0 = madd(wv, v128.shuffle<f32>(v128.load(p), v128.load(p, 12), 0, 2, 5, 7), a0);
+      a1 = madd(wv, v128.shuffle<f32>(v128.load(p, 32), v128.load(p, 44), 0, 2, 5, 7), a1);
     }
     v128.store(o + (<usize>x << 2), a0);
     v128.store(o + (<usize>x << 2), a1, 16);
@@ -234,7 +245,7 @@ function rowStrided(o: usize, row: usize, w: usize, tapOff: usize, taps: i32, OW
       v = f32x4.replace_lane(v, 1, load<f32>(p + step));
       v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
       v = f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w + tp), v));
+      a0 = madd(v128.load32_splat(w + tp), v, a0);
     }
     v128.store(o + (<usize>x << 2), a0);
   }

@@ -19,6 +19,9 @@
 
 import { GemmDesc, GEMM_A_TRANS, GEMM_B_TRANS, GEMM_B_PACKED, GEMM_BIAS_ROW, GEMM_BIAS_COL, GEMM_ACCUMULATE } from "./abi";
 import { align16 } from "./buffers";
+import { madd } from "./simd";
+import { EDGE_TILE } from "./thread_area";
+import { partCount, partEnd, partScratch, partStart } from "./parts";
 import { packADense, packATrans, packBDense, packBGather, packBTrans, MR, NR } from "./gemm_pack";
 
 export { MR, NR };
@@ -39,8 +42,6 @@ export const BIAS_NONE: i32 = 0;
 export const BIAS_ROW: i32 = 1;
 export const BIAS_COL: i32 = 2;
 
-// A 5x8 tile for the partial stores at the right and bottom edges.
-const EDGE_TILE: usize = memory.data(40 * 4, 16);
 
 /** Bytes of scratch `gemm_f32` needs (packed A block + packed B block). */
 export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
@@ -128,7 +129,7 @@ export function gemm_f32(c: usize, a: usize, b: usize, bias: usize, scratch: usi
   const biasMode = (f & GEMM_BIAS_ROW) != 0 ? BIAS_ROW : (f & GEMM_BIAS_COL) != 0 ? BIAS_COL : BIAS_NONE;
   const bMode = (f & GEMM_B_PACKED) != 0 ? B_PACKED : (f & GEMM_B_TRANS) != 0 ? B_TRANS : B_DENSE;
   gemm(c, d.ldc, a, d.lda, (f & GEMM_A_TRANS) != 0 ? A_TRANS : A_DENSE, b, d.ldb, bMode,
-    0, 0, bias, biasMode, (f & GEMM_ACCUMULATE) != 0 ? 1 : 0, d.M, d.N, d.K, scratch);
+    0, 0, bias, biasMode, (f & GEMM_ACCUMULATE) != 0 ? 1 : 0, d.M, d.N, d.K, partScratch(scratch));
 }
 
 /** The shared driver; rowOff/colOff are the i32 offset tables of B_GATHER. */
@@ -138,11 +139,27 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
                      M: i32, N: i32, K: i32, scratch: usize, clampLo: f32 = -Infinity, clampHi: f32 = Infinity): void {
   assert(M >= 0 && N >= 0 && K >= 0 && scratch != 0, "gemm: bad sizes or no scratch");
   if (M <= 0 || N <= 0) return;
+  // This thread's block of C (parts.ts): a share of the columns, or of the rows when the
+  // columns are too few to share evenly. Every element is summed in the same order
+  // whatever the share, so results do not depend on the number of threads.
+  let m0 = 0, m1 = M, n0 = 0, n1 = N;
+  const parts = partCount();
+  if (parts > 1) {
+    const colPanels = (N + NR - 1) / NR, rowPanels = (M + MR - 1) / MR;
+    if (colPanels >= 4 * parts || colPanels >= rowPanels) {
+      n0 = partStart(N, NR);
+      n1 = partEnd(N, NR);
+    } else {
+      m0 = partStart(M, MR);
+      m1 = partEnd(M, MR);
+    }
+    if (m0 >= m1 || n0 >= n1) return;
+  }
   if (K <= 0) {
     // An empty sum: C = bias (or C unchanged when accumulating).
     if (accumulate == 0) {
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
+      for (let i = m0; i < m1; i++) {
+        for (let j = n0; j < n1; j++) {
           let v: f32 = 0;
           if (biasMode == BIAS_ROW) v = load<f32>(bias + (<usize>i << 2));
           else if (biasMode == BIAS_COL) v = load<f32>(bias + (<usize>j << 2));
@@ -158,8 +175,10 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
   const Mp = paddedRows(M);
   const packA = align16(scratch);
   const packB = packA + (<usize>(mcMax * kcMax) << 2);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+  // Column blocks follow the NC grid of the whole matrix, which a packed B is laid out in.
+  for (let jc = n0; jc < n1; ) {
+    const block = jc - jc % NC;
+    const nc = min(block + NC, n1) - jc;
     for (let pc = 0; pc < K; pc += kcStep) {
       const kc = min(kcStep, K - pc);
       const first = pc == 0;
@@ -168,12 +187,12 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
       // A fused activation clamps the finished sums only: in the last K block.
       const clamp = pc + kc >= K && (clampLo != -Infinity || clampHi != Infinity);
       let pb0 = packB;
-      if (bMode == B_PACKED) pb0 = b + (<usize>(jc * K + pc * paddedCols(nc)) << 2);
+      if (bMode == B_PACKED) pb0 = b + (<usize>(block * K + pc * paddedCols(min(NC, N - block)) + (jc - block) * kc) << 2);
       else if (bMode == B_DENSE) packBDense(packB, b + ((<usize>pc * ldb + jc) << 2), ldb, nc, kc);
       else if (bMode == B_TRANS) packBTrans(packB, b + ((<usize>jc * ldb + pc) << 2), ldb, nc, kc);
       else packBGather(packB, b, rowOff + (<usize>pc << 2), colOff + (<usize>jc << 2), nc, kc);
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
+      for (let ic = m0; ic < m1; ic += MC) {
+        const mc = min(MC, m1 - ic);
         let pa = packA;
         if (aMode == A_PACKED) pa = a + (<usize>(pc * Mp + ic * kc) << 2);
         else if (aMode == A_DENSE) packADense(packA, a + ((<usize>ic * lda + pc) << 2), lda, mc, kc);
@@ -194,6 +213,7 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
         }
       }
     }
+    jc += nc;
   }
 }
 
@@ -250,25 +270,25 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, mr: i32, nr: i
     const b1 = v128.load(pb, 16);
     const av = v128.load(pa);
     let s = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00);
+    c01 = madd(s, b1, c01);
     s = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10);
+    c11 = madd(s, b1, c11);
     s = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20);
+    c21 = madd(s, b1, c21);
     s = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30);
+    c31 = madd(s, b1, c31);
     if (split) {
       s = v128.load32_splat(a4);
       a4 += 4;
     } else {
       s = v128.load32_splat(pa, 16);
     }
-    c40 = f32x4.add(c40, f32x4.mul(s, b0));
-    c41 = f32x4.add(c41, f32x4.mul(s, b1));
+    c40 = madd(s, b0, c40);
+    c41 = madd(s, b1, c41);
     pa += aStep;
     pb += 32;
   }

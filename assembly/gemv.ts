@@ -2,7 +2,8 @@
 // streamed once in its stored order, without the packing a GEMM would pay for
 // (src/functional/linear.ts picks these up to SMALL_ROWS rows).
 
-import { hsum } from "./simd";
+import { hsum, madd } from "./simd";
+import { partEnd, partStart } from "./parts";
 
 /**
  * y[n] = sum_k w[n*K + k] * x[k] (+ bias[n]): one row of a linear layer. Streams four
@@ -10,6 +11,13 @@ import { hsum } from "./simd";
  * REQUIRES: y does not overlap w or x.
  */
 export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i32): void {
+  // This thread's share of the rows (parts.ts), in the groups of four the loop below takes.
+  const n0 = partStart(N, 4), n1 = partEnd(N, 4);
+  const at = <usize>n0 << 2;
+  gemv(y + at, x, w + at * <usize>K, bias != 0 ? bias + at : 0, n1 - n0, K);
+}
+
+function gemv(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i32): void {
   const rowBytes = <usize>K << 2;
   const k4 = K & ~3;
   let n = 0;
@@ -26,22 +34,22 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
       const o = <usize>k << 2;
       const xv = v128.load(x + o);
       const xw = v128.load(x + o, 16);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
-      b0 = f32x4.add(b0, f32x4.mul(v128.load(w0 + o, 16), xw));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xv));
-      b1 = f32x4.add(b1, f32x4.mul(v128.load(w1 + o, 16), xw));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
-      b2 = f32x4.add(b2, f32x4.mul(v128.load(w2 + o, 16), xw));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
-      b3 = f32x4.add(b3, f32x4.mul(v128.load(w3 + o, 16), xw));
+      a0 = madd(v128.load(w0 + o), xv, a0);
+      b0 = madd(v128.load(w0 + o, 16), xw, b0);
+      a1 = madd(v128.load(w1 + o), xv, a1);
+      b1 = madd(v128.load(w1 + o, 16), xw, b1);
+      a2 = madd(v128.load(w2 + o), xv, a2);
+      b2 = madd(v128.load(w2 + o, 16), xw, b2);
+      a3 = madd(v128.load(w3 + o), xv, a3);
+      b3 = madd(v128.load(w3 + o, 16), xw, b3);
     }
     for (; k < k4; k += 4) {
       const o = <usize>k << 2;
       const xv = v128.load(x + o);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xv));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
+      a0 = madd(v128.load(w0 + o), xv, a0);
+      a1 = madd(v128.load(w1 + o), xv, a1);
+      a2 = madd(v128.load(w2 + o), xv, a2);
+      a3 = madd(v128.load(w3 + o), xv, a3);
     }
     a0 = f32x4.add(a0, b0);
     a1 = f32x4.add(a1, b1);
@@ -74,7 +82,7 @@ export function gemv_f32(y: usize, x: usize, w: usize, bias: usize, N: i32, K: i
     let acc = f32x4.splat(0);
     for (let k = 0; k < k4; k += 4) {
       const o = <usize>k << 2;
-      acc = f32x4.add(acc, f32x4.mul(v128.load(wr + o), v128.load(x + o)));
+      acc = madd(v128.load(wr + o), v128.load(x + o), acc);
     }
     let s = hsum(acc);
     for (let k = k4; k < K; k++) s += load<f32>(wr + (<usize>k << 2)) * load<f32>(x + (<usize>k << 2));
@@ -110,17 +118,17 @@ export function gemvRows_f32(y: usize, x: usize, w: usize, bias: usize, R: i32, 
       const v0 = v128.load(w0 + o);
       const v1 = v128.load(w1 + o);
       let xv = v128.load(x0 + o);
-      a00 = f32x4.add(a00, f32x4.mul(xv, v0));
-      a01 = f32x4.add(a01, f32x4.mul(xv, v1));
+      a00 = madd(xv, v0, a00);
+      a01 = madd(xv, v1, a01);
       xv = v128.load(x1 + o);
-      a10 = f32x4.add(a10, f32x4.mul(xv, v0));
-      a11 = f32x4.add(a11, f32x4.mul(xv, v1));
+      a10 = madd(xv, v0, a10);
+      a11 = madd(xv, v1, a11);
       xv = v128.load(x2 + o);
-      a20 = f32x4.add(a20, f32x4.mul(xv, v0));
-      a21 = f32x4.add(a21, f32x4.mul(xv, v1));
+      a20 = madd(xv, v0, a20);
+      a21 = madd(xv, v1, a21);
       xv = v128.load(x3 + o);
-      a30 = f32x4.add(a30, f32x4.mul(xv, v0));
-      a31 = f32x4.add(a31, f32x4.mul(xv, v1));
+      a30 = madd(xv, v0, a30);
+      a31 = madd(xv, v1, a31);
     }
     let s00 = hsum(a00), s01 = hsum(a01), s10 = hsum(a10), s11 = hsum(a11);
     let s20 = hsum(a20), s21 = hsum(a21), s30 = hsum(a30), s31 = hsum(a31);

@@ -1,5 +1,9 @@
 // The Wasm module's export list: every kernel the TypeScript side may call, nothing else.
 export { alloc, free, maxAllocBytes, scratchReserve, scratchSize, descriptorArea } from "./memory";
+// The threaded build's pool: which part of a shared call a thread computes, its own work areas.
+export { setPart } from "./parts";
+export { threadAreaBytes, useThreadArea } from "./thread_area";
+export { relaxedSimd } from "./simd";
 export { fill_f32, fill_i32, copy_32, copyStrided_32, allFinite_f32 } from "./elementwise";
 export { randomSeed, randomUniform_f32, randomNormal_f32, randomTruncNormal_f32 } from "./random";
 // Every kernel of activation.ts (each an elementwise operation run by map.ts).

@@ -9,7 +9,8 @@
 // never instantiated: the driver calls the method on `changetype<Op>(0)`, and since the
 // method is inlined each kernel compiles to one loop with the operation's instructions in
 // it, no call and no branch per element (checked in build/wasm-nn.wat). A kernel is then
-// one line: `export function relu_f32(out: usize, input: usize, n: i32): void { map<Relu>(out, input, n, 0, 0, 0); }`.
+// one line: `export function relu_f32(out: usize, input: usize, n: i32): void { mapShared<Relu>(out, input, n, 0, 0, 0); }`
+// (`mapShared`: the share of the elements of the thread running it, parts.ts).
 //
 // The loop works on blocks of 16 floats, loading all four vectors of a block before
 // storing any: that keeps several independent exp/div chains in flight and keeps the
@@ -19,9 +20,10 @@
 // version of an operation to keep bit-identical with its vector one.
 // REQUIRES: n >= 0; out equals an input or does not overlap it.
 
-/** 16-float scratch blocks for the last 1-15 elements (first and second input). */
-const BLOCK: usize = memory.data(64, 16);
-const BLOCK_Y: usize = memory.data(64, 16);
+import { BLOCK, BLOCK_Y, TAIL } from "./thread_area";
+import { partEnd, partStart } from "./parts";
+
+// BLOCK and BLOCK_Y (thread_area.ts): 16-float blocks for the last 1-15 elements (first and second input).
 const BLOCK_FLOATS: i32 = 16;
 
 /** Copies `count` (1-15) floats from src into the scratch block and returns the block. */
@@ -72,9 +74,20 @@ export function map2<Op>(out: usize, x: usize, y: usize, n: i32): void {
   }
 }
 
+/** `map` over this thread's share of the n elements (parts.ts), in whole 16-float blocks: the exported kernels' form. */
+@inline export function mapShared<Op>(out: usize, x: usize, n: i32, a: f32, b: f32, c: f32): void {
+  const i0 = partStart(n, BLOCK_FLOATS), i1 = partEnd(n, BLOCK_FLOATS);
+  map<Op>(out + (<usize>i0 << 2), x + (<usize>i0 << 2), i1 - i0, a, b, c);
+}
+
+/** `map2` over this thread's share of the n elements. */
+@inline export function map2Shared<Op>(out: usize, x: usize, y: usize, n: i32): void {
+  const i0 = partStart(n, BLOCK_FLOATS), i1 = partEnd(n, BLOCK_FLOATS);
+  map2<Op>(out + (<usize>i0 << 2), x + (<usize>i0 << 2), y + (<usize>i0 << 2), i1 - i0);
+}
+
 // ---- tails of the kernels that do not fit `map` (per-channel weights, gates, softmax rows) ----
 
-const TAIL: usize = memory.data(16, 16);
 
 /** Loads `count` (1-3) floats into the low lanes of a vector; the other lanes hold leftovers. */
 @inline export function loadTail(src: usize, count: i32): v128 {

@@ -11,6 +11,7 @@
 // (batch norm) and inner > 1 (instance norm with running estimates).
 
 import { NormDesc } from "./abi";
+import { partEnd, partScratch, partStart } from "./parts";
 import { meanHi, meanLo, moments, normalizeAffineRun, normalizeRun, statMean, statVar } from "./norm_moments";
 
 @inline function f32At(p: usize, i: i32): usize {
@@ -57,14 +58,17 @@ export function batchNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
   const inner = d.inner;
   if (batch == 0 || channels == 0 || inner == 0) return;
   if (inner == 1) {
-    batchNormRows(out, x, weight, bias, runningMean, runningVar, scratch, d);
+    // Statistics over rows: one thread does it all (the one whose share holds the single unit).
+    if (partStart(1, 1) < partEnd(1, 1)) batchNormRows(out, x, weight, bias, runningMean, runningVar, partScratch(scratch), d);
     return;
   }
   const eps = <f64>d.eps;
   const momentum = <f64>d.momentum;
   const n = <f64>batch * <f64>inner;
   const planeStride = <usize>channels * <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  // This thread's share of the channels (parts.ts): statistics, running estimates and output.
+  const c1 = partEnd(channels, 1);
+  for (let c = partStart(channels, 1); c < c1; c++) {
     const first = <usize>c * <usize>inner << 2;
     let mean: f64;
     let variance: f64;
@@ -178,11 +182,13 @@ export function groupNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
   const eps = <f64>d.eps;
   const update = d.useInputStats && (runningMean != 0 || runningVar != 0);
   // scratch: per-channel sums over the batch of the means [channels] and unbiased variances [channels], f64.
-  const meanSums = scratch;
-  const varSums = scratch + (<usize>channels << 3);
-  if (update) memory.fill(scratch, 0, <usize>channels << 4);
+  const meanSums = partScratch(scratch);
+  const varSums = meanSums + (<usize>channels << 3);
+  if (update) memory.fill(meanSums, 0, <usize>channels << 4);
+  // This thread's share of the groups (parts.ts), in every sample.
+  const g0 = partStart(groups, 1), g1 = partEnd(groups, 1);
   for (let b = 0; b < batch; b++) {
-    for (let g = 0; g < groups; g++) {
+    for (let g = g0; g < g1; g++) {
       const first = (<usize>b * <usize>channels + <usize>g * <usize>perGroup) * <usize>inner << 2;
       let mean: f64 = 0;
       let variance: f64 = 0;
@@ -211,7 +217,7 @@ export function groupNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
     // updateRunning applies n / (n - 1) itself: hand it the biased batch average back.
     const m = <f64>d.momentum;
     const n = <f64>groupLen;
-    for (let c = 0; c < channels; c++) {
+    for (let c = g0; c < g1; c++) {
       const mean = load<f64>(f64At(meanSums, c)) / <f64>batch;
       const unbiased = load<f64>(f64At(varSums, c)) / <f64>batch;
       updateRunning(runningMean, runningVar, c, m, mean, unbiased * (n - 1) / n, n);
@@ -237,6 +243,7 @@ export function layerNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
   const affine = weight != 0 || bias != 0;
   let w = weight;
   let b = bias;
+  scratch = partScratch(scratch);
   if (affine && w == 0) {
     w = scratch;
     for (let i = 0; i < len; i++) store<f32>(f32At(w, i), 1);
@@ -246,7 +253,9 @@ export function layerNorm_f32(out: usize, x: usize, weight: usize, bias: usize, 
     memory.fill(b, 0, <usize>len << 2);
   }
   const rowBytes = <usize>len << 2;
-  for (let r = 0; r < rows; r++) {
+  // This thread's share of the rows (parts.ts).
+  const r1 = partEnd(rows, 1);
+  for (let r = partStart(rows, 1); r < r1; r++) {
     const offset = <usize>r * rowBytes;
     moments(x + offset, 1, len, 0);
     const mean = statMean;

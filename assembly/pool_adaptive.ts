@@ -8,13 +8,13 @@
 
 import { PoolDesc } from "./abi";
 import { hsum } from "./simd";
+import { LANES } from "./thread_area";
 import { EXACT_MAX, FAST_MAX, NEG_INF, SUM, at, combine, combine1, reduceRows, rowBytes, suspicious, takes } from "./pool_rows";
 
 // The third mode of adaptiveBody next to SUM and FAST_MAX: max with indices.
 const ARGMAX = 3;
 
-// Lanes of the argmax merge (4 floats, then 4 int32).
-const LANES: usize = memory.data(32, 16);
+// LANES (thread_area.ts): the argmax merge, 4 floats then 4 int32.
 
 // Bin rows at least this wide are scanned four lanes at a time (and the lanes merged);
 // narrower ones one element at a time.

@@ -2,6 +2,7 @@
 // pool_rows.ts (or the register path of pool_stride2.ts), then scaled per output.
 
 import { PoolDesc } from "./abi";
+import { partEnd, partScratch, partStart } from "./parts";
 import { align16, fillF32 } from "./buffers";
 import { SUM, at, frameRow, reduceAlong, reduceRows, rowAt, rowBytes, rowListBytes, rowSpan, windowRows } from "./pool_rows";
 import { stride2Applies, stride2End, stride2Output, stride2Start } from "./pool_stride2";
@@ -93,8 +94,8 @@ function averageBody(out: usize, input: usize, scratch: usize, d: PoolDesc, lp: 
   const divisorOverride = lp ? 0 : d.divisorOverride;
   const p = d.normType;
   const span = rowSpan(iW, oW, kW, sW, pW, 1);
-  const row = scratch;
-  const rows = scratch + rowBytes(span);
+  const row = partScratch(scratch);
+  const rows = row + rowBytes(span);
   const countW = rows + rowListBytes(kD * kH);
   const scale = countW + align16(<usize>oW << 2);
   frameRow(row, pW, iW, span, 0);
@@ -106,8 +107,10 @@ function averageBody(out: usize, input: usize, scratch: usize, d: PoolDesc, lp: 
   const jIn = stride2Start(kW, pW);
   const jEnd = stride2End(iW, oW, kW, pW);
   let scaleKey = -1;
-  let o = out;
-  for (let pl = 0; pl < planes; pl++) {
+  // This thread's share of the planes (parts.ts).
+  const p0 = partStart(planes, 1), p1 = partEnd(planes, 1);
+  let o = out + (<usize>p0 * <usize>(oD * oH * oW) << 2);
+  for (let pl = p0; pl < p1; pl++) {
     const src = input + (<usize>pl * <usize>plane << 2);
     for (let od = 0; od < oD; od++) {
       const countD = windowCount(od, sD, kD, pD, iD, includePad);

@@ -8,6 +8,7 @@
 // and scalar code on the border columns.
 
 import { PoolDesc } from "./abi";
+import { partEnd, partScratch, partStart } from "./parts";
 import {
   EXACT_MAX, FAST_MAX, NEG_INF, at, firstTap, frameRow, gather2, reduceAlong, reduceRows, rowBytes, rowSpan,
   suspicious, takes, windowRows,
@@ -27,16 +28,18 @@ export function maxPool3d_f32(out: usize, input: usize, scratch: usize, desc: us
   const kD = d.kernelD, kH = d.kernelH, kW = d.kernelW, sD = d.strideD, sH = d.strideH, sW = d.strideW;
   const pD = d.padD, pH = d.padH, pW = d.padW, dD = d.dilationD, dH = d.dilationH, dW = d.dilationW;
   const span = rowSpan(iW, oW, kW, sW, pW, dW);
-  const row = scratch;
-  const rows = scratch + rowBytes(span);
+  const row = partScratch(scratch);
+  const rows = row + rowBytes(span);
   frameRow(row, pW, iW, span, NEG_INF);
   const plane = iD * iH * iW;
   const inputEnd = input + (<usize>planes * <usize>plane << 2);
   const fused = stride2Applies(kW, sW, dW);
   const jIn = stride2Start(kW, pW);
   const jEnd = stride2End(iW, oW, kW, pW);
-  let o = out;
-  for (let p = 0; p < planes; p++) {
+  // This thread's share of the planes (parts.ts).
+  const p0 = partStart(planes, 1), p1 = partEnd(planes, 1);
+  let o = out + (<usize>p0 * <usize>(oD * oH * oW) << 2);
+  for (let p = p0; p < p1; p++) {
     const src = input + (<usize>p * <usize>plane << 2);
     for (let od = 0; od < oD; od++) {
       for (let oh = 0; oh < oH; oh++) {
@@ -144,15 +147,17 @@ export function maxPool3dWithIndices_f32(out: usize, indices: usize, input: usiz
   const planes = d.planes, iD = d.inD, iH = d.inH, iW = d.inW, oD = d.outD, oH = d.outH, oW = d.outW;
   const kD = d.kernelD, kH = d.kernelH, kW = d.kernelW, sD = d.strideD, sH = d.strideH, sW = d.strideW;
   const pD = d.padD, pH = d.padH, pW = d.padW, dD = d.dilationD, dH = d.dilationH, dW = d.dilationW;
-  const rows = scratch;
+  const rows = partScratch(scratch);
   const plane = iD * iH * iW;
   // Columns [lo, hi) have every tap inside the row.
   const lo = min((pW + sW - 1) / sW, oW);
   const last = iW - 1 + pW - (kW - 1) * dW;
   const hi = max(lo, last >= 0 ? min(last / sW + 1, oW) : 0);
-  let o = out;
-  let x = indices;
-  for (let p = 0; p < planes; p++) {
+  // This thread's share of the planes (parts.ts).
+  const p0 = partStart(planes, 1), p1 = partEnd(planes, 1);
+  let o = out + (<usize>p0 * <usize>(oD * oH * oW) << 2);
+  let x = indices + (<usize>p0 * <usize>(oD * oH * oW) << 2);
+  for (let p = p0; p < p1; p++) {
     const src = input + (<usize>p * <usize>plane << 2);
     for (let od = 0; od < oD; od++) {
       for (let oh = 0; oh < oH; oh++) {

@@ -8,9 +8,11 @@
 // each combination compiles to its own straight-line loop.
 
 import { EXACT_MAX, FAST_MAX, SUM, at, combine, neutral, rowAt } from "./pool_rows";
+import { DET, STEP_OUT } from "./thread_area";
+
+export { DET };
 
 // The NaN detector of stride2Output.
-export const DET: usize = memory.data(16, 16);
 
 /**
  * The family's one choice between this path and the general two passes: stride 2,
@@ -111,8 +113,7 @@ function columnAt(r1: usize, r2: usize, r3: usize, nr: i32, c: i32, op: i32): f3
   return f32x4.extract_lane(v, 0);
 }
 
-// Outputs of a step that reaches past the end of the output row go through here.
-const STEP_OUT: usize = memory.data(16, 16);
+// Outputs of a step that reaches past the end of the output row go through STEP_OUT (thread_area.ts).
 
 /**
  * The step of outputs [j, min(j + 4, oW)) whose columns reach past an end of the rows:

@@ -19,3 +19,19 @@
   v128.store(d + 2 * step, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(d + 3 * step, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
+
+/**
+ * a * b + c per lane: one fused multiply-add (f32x4.relaxed_madd) in the relaxed-SIMD build
+ * (`asc --enable relaxed-simd`), a multiply then an add in the plain one. The fused form
+ * rounds once instead of twice, so results may differ from the plain build's in the last
+ * bit; `ready({ relaxedSimd: false })` picks the plain build for bit-identical results.
+ */
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** 1 in the relaxed-SIMD build, 0 in the plain one (what ready() reports as relaxedSimd). */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

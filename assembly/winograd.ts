@@ -22,8 +22,12 @@
 //
 // Winograd mixes every input of a tile into every output of it, so a NaN or an infinity
 // would spread further than in a direct convolution: the output transforms watch for
-// non-finite results (FINITE) and winograd() then returns false; the caller recomputes with the
-// direct method, whose result matches PyTorch's (non-finite inputs are rare).
+// non-finite results (FINITE), and a chunk that had one is recomputed tile by tile with the
+// direct method of the accuracy guard, whose result matches PyTorch's (non-finite inputs
+// are rare).
+//
+// Threads (parts.ts) share the tiles in whole tile rows: each thread pads, transforms,
+// multiplies and clamps only its own rows of each output plane.
 //
 // Accuracy (float32 against float64, on the golden fixtures and on random layers of 3 to
 // 512 channels): the worst error was 1% of the tolerance the tests use (1e-5 x the largest
@@ -46,6 +50,10 @@
  */
 
 import { ConvDesc } from "./abi";
+import { FINITE, LAYOUT, LAYOUT_BYTES } from "./thread_area";
+import { partEnd, partStart } from "./parts";
+import { map } from "./map";
+import { Clamp } from "./clamp";
 import { align16, fillF32 } from "./buffers";
 import { padPlanesTo } from "./conv_pad";
 import { microSplit, MR, NR } from "./gemm";
@@ -53,7 +61,7 @@ import { inputTile2, inputTile4, outputTiles2, outputTiles4, weightTile } from "
 import { channelWeightMax, directTile, magnitudeMap, tileIsAccurate } from "./winograd_guard";
 import { inputTile45, outputTiles45, weightTile45 } from "./winograd_1d";
 import {
-  gather, hi, hi2, lo, lo2, kernelCols, kernelRows, winogradPositions, FINITE, ZEROS, winogradTileCols, winogradTileRows,
+  gather, hi, hi2, lo, lo2, kernelCols, kernelRows, winogradPositions, ZEROS, winogradTileCols, winogradTileRows,
   WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5,
 } from "./winograd_common";
 
@@ -73,11 +81,16 @@ const CHUNK_BUDGET: i32 = 1 << 19;
 // distance that is a multiple of 4 KiB puts all 36 positions in one L1 set.
 const SKEW: usize = 64;
 
+/** Most tiles in one chunk: a multiple of 8 near CHUNK_BUDGET. */
+@inline function maxChunkTiles(v: i32, icg: i32): i32 {
+  const perTile = winogradPositions(v) * (icg + MR) * 4;
+  const most = (CHUNK_BUDGET / perTile) & ~7;
+  return most < 16 ? 16 : most;
+}
+
 /** Tiles per chunk (of N samples' T tiles): a multiple of 8, the GEMM's panel width, near CHUNK_BUDGET. */
 export function winogradChunkTiles(v: i32, icg: i32, T: i32): i32 {
-  const perTile = winogradPositions(v) * (icg + MR) * 4;
-  let most = (CHUNK_BUDGET / perTile) & ~7;
-  if (most < 16) most = 16;
+  const most = maxChunkTiles(v, icg);
   // Equal chunks: a short last one would still pay for a whole chunk's panels.
   const chunks = (T + most - 1) / most;
   return ((T + chunks - 1) / chunks + 7) & ~7;
@@ -94,7 +107,8 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
   const mh = winogradTileRows(v), mw = winogradTileCols(v);
   const TY = (OH + mh - 1) / mh, TX = (OW + mw - 1) / mw;
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
-  const tb = winogradChunkTiles(v, icg, N * TY * TX);
+  // A thread's share of the tiles may chunk differently: the bound holds for every share.
+  const tb = min(maxChunkTiles(v, icg), (N * TY * TX + 7) & ~7);
   const icg4 = (icg + 3) & ~3;
   const pad = <i64>chunkSamples(tb, TY * TX, N) * icg * Hq * Wq + 4;
   // The accuracy guard's magnitude map (one plane per padded sample) and channel weights.
@@ -109,6 +123,8 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
 @unmanaged class Layout {
   v: i32; P: i32; mh: i32; mw: i32; taps: i32;
   icg: i32; ocg: i32; TX: i32; T: i32; TT: i32; Hq: i32; Wq: i32; tb: i32; panels: i32;
+  /** This thread's tiles: [tileStart, tileEnd) of the TT tiles, in whole tile rows. */
+  tileStart: i32; tileEnd: i32;
   /** A chunk's tiles, all rows and columns valid: (mh << 8) | mw. */
   whole: i32;
   /** Bytes between positions in V, in U (channels 0-3) and in U (channel 4). */
@@ -119,18 +135,14 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
   /** Per tile of the chunk: input offset (floats, in padBuf), output offset, valid rows << 8 | columns. */
   inOff: usize; outOff: usize; valid: usize;
 }
-const LAYOUT: usize = memory.data(offsetof<Layout>(), 16);
+// The layout lives in this thread's LAYOUT area (thread_area.ts), which must hold it.
+if (offsetof<Layout>() > LAYOUT_BYTES) ERROR("winograd: Layout outgrew LAYOUT_BYTES");
 
-/**
- * The convolution `d` by variant `v` (see the header). Returns false, with the output
- * partly written, when a result is not finite: the caller then recomputes it directly.
- */
-export function winograd(out: usize, input: usize, weight: usize, packed: usize, bias: usize, d: ConvDesc, v: i32, scratch: usize): bool {
+/** The convolution `d` by variant `v` (see the header): this thread's tile rows, clamped to [clampMin, clampMax]. */
+export function winograd(out: usize, input: usize, weight: usize, packed: usize, bias: usize, d: ConvDesc, v: i32, scratch: usize): void {
   const L = plan(d, v, scratch);
   const N = d.batch, C = d.inC, H = d.inH, W = d.inW;
-  const icg = L.icg, T = L.T, TT = L.TT, tb = L.tb;
-  // A v128 local live across the GEMM would take the micro-kernel's last free register.
-  v128.store(FINITE, f32x4.splat(0));
+  const icg = L.icg, T = L.T, tb = L.tb, tileEnd = L.tileEnd;
   const slots = chunkSamples(tb, T, N);
   const plane = L.Hq * L.Wq;
   const groupBytes = packedGroupBytes(L);
@@ -141,8 +153,8 @@ export function winograd(out: usize, input: usize, weight: usize, packed: usize,
     if (packed == 0) channelWeightMax(wmax, weight + (<usize>(g * L.ocg * icg * L.taps) << 2), icg, L.ocg, L.taps);
     // Samples padFirst..padLast of this group are padded side by side in padBuf.
     let padFirst = -1, padLast = -1;
-    for (let t0 = 0; t0 < TT; t0 += tb) {
-      const n0 = t0 / T, nl = (min(t0 + tb, TT) - 1) / T;
+    for (let t0 = L.tileStart; t0 < tileEnd; t0 += tb) {
+      const n0 = t0 / T, nl = (min(t0 + tb, tileEnd) - 1) / T;
       if (n0 < padFirst || nl > padLast) {
         padFirst = n0;
         padLast = min(N, n0 + slots) - 1;
@@ -155,14 +167,36 @@ export function winograd(out: usize, input: usize, weight: usize, packed: usize,
       }
       tileOffsets(L, t0, padFirst, d.outC, d.outH, d.outW);
       inputTransforms(L);
+      // A v128 local live across the GEMM would take the micro-kernel's last free register.
+      v128.store(FINITE, f32x4.splat(0));
       chunkGemm(L, out, weight, panels, bias, g, d.outW, d.outH * d.outW);
-      guardChunk(L, out, weight, bias, g, d.outW, d.outH * d.outW);
+      guardChunk(L, out, weight, bias, g, d.outW, d.outH * d.outW, !allFinite());
     }
   }
-  // Every lane is a sum of (y - y) terms: 0 when all were finite, NaN otherwise.
+  clampRows(out, d, L);
+}
+
+/** Whether every result since FINITE was zeroed was finite: each lane is a sum of (y - y) terms, 0 or NaN. */
+@inline function allFinite(): bool {
   const finite = v128.load(FINITE);
   return f32x4.extract_lane(finite, 0) == 0 && f32x4.extract_lane(finite, 1) == 0 &&
     f32x4.extract_lane(finite, 2) == 0 && f32x4.extract_lane(finite, 3) == 0;
+}
+
+/** The fused activation over this thread's output rows: each sample's rows of its tiles, in every channel. */
+function clampRows(out: usize, d: ConvDesc, L: Layout): void {
+  const lo = d.clampMin, hi = d.clampMax;
+  if (lo == -Infinity && hi == Infinity) return;
+  const OH = d.outH, OW = d.outW, T = L.T;
+  for (let n = L.tileStart / T; n * T < L.tileEnd; n++) {
+    const y0 = max(L.tileStart - n * T, 0) / L.TX * L.mh;
+    const y1 = min(min(L.tileEnd - n * T, T) / L.TX * L.mh, OH);
+    if (y0 >= y1) continue;
+    for (let oc = 0; oc < d.outC; oc++) {
+      const at = out + (<usize>(((n * d.outC + oc) * OH + y0) * OW) << 2);
+      map<Clamp>(at, at, (y1 - y0) * OW, lo, hi, 0);
+    }
+  }
 }
 
 /** Bytes of one group's channel maxima in prepared weights (16-byte aligned). */
@@ -237,7 +271,10 @@ function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
   // still fill the GEMM's panels and share one weight transform per chunk.
   const TT = d.batch * T;
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
-  const tb = winogradChunkTiles(v, icg, TT);
+  // This thread's share (parts.ts), in whole rows of tiles; its chunks split it evenly.
+  L.tileStart = partStart(TT, TX);
+  L.tileEnd = partEnd(TT, TX);
+  const tb = winogradChunkTiles(v, icg, max(L.tileEnd - L.tileStart, 1));
   const panels = tb / NR;
   L.mh = mh; L.mw = mw;
   L.TX = TX; L.T = T; L.TT = TT; L.Hq = Hq; L.Wq = Wq; L.tb = tb; L.panels = panels;
@@ -262,7 +299,7 @@ function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
 
 /** Offsets of each tile of the chunk from tile t0; lanes past the last tile repeat it and store nothing. */
 function tileOffsets(L: Layout, t0: i32, padFirst: i32, OC: i32, OH: i32, OW: i32): void {
-  const T = L.T, TT = L.TT, TX = L.TX, mh = L.mh, mw = L.mw, Wq = L.Wq;
+  const T = L.T, TT = L.tileEnd, TX = L.TX, mh = L.mh, mw = L.mw, Wq = L.Wq;
   const inSample = L.icg * <i32>(L.planeBytes >> 2);
   const outPlane = OH * OW;
   for (let i = 0; i < L.tb; i++) {
@@ -275,8 +312,8 @@ function tileOffsets(L: Layout, t0: i32, padFirst: i32, OC: i32, OH: i32, OW: i3
   }
 }
 
-/** Recomputes directly every tile of the chunk whose Winograd result may be inaccurate (winograd_guard.ts). */
-function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, OW: i32, outPlane: i32): void {
+/** Recomputes directly every tile of the chunk whose Winograd result may be inaccurate (winograd_guard.ts), or all of them. */
+function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, OW: i32, outPlane: i32, all: bool): void {
   const plane = L.Hq * L.Wq, inSample = L.icg * plane;
   const groupOut = g * L.ocg * outPlane;
   const w = weight + (<usize>(g * L.ocg * L.icg * L.taps) << 2);
@@ -287,7 +324,7 @@ function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, O
     const inOff = load<i32>(L.inOff + (<usize>i << 2));
     const slot = inOff / inSample;
     const s = L.sBuf + (<usize>(slot * plane + inOff - slot * inSample) << 2);
-    if (tileIsAccurate(s, L.Wq, L.v, valid)) continue;
+    if (!all && tileIsAccurate(s, L.Wq, L.v, valid)) continue;
     directTile(out + (<usize>(load<i32>(L.outOff + (<usize>i << 2)) + groupOut) << 2), outPlane, OW,
       L.padBuf + (<usize>inOff << 2), plane, L.Wq, w, b, L.icg, L.ocg, kernelRows(L.v), kernelCols(L.v), valid);
   }

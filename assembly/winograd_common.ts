@@ -3,6 +3,7 @@
 
 // The variants (WINOGRAD_* in abi.ts): output tile (rows x columns), kernel (rows x columns).
 import { WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "./abi";
+import { FINITE } from "./thread_area";
 export { WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 };
 
 @inline export function winogradTileRows(v: i32): i32 { return v == WINOGRAD_2X2_3X3 ? 2 : v == WINOGRAD_4X4_3X3 ? 4 : 1; }
@@ -14,8 +15,7 @@ export function winogradPositions(v: i32): i32 {
   return (winogradTileRows(v) + kernelRows(v) - 1) * (winogradTileCols(v) + kernelCols(v) - 1);
 }
 
-// Sum of (y - y) over every result of a winograd() call so far: stays zero while all are finite.
-export const FINITE: usize = memory.data(16, 16);
+// FINITE (thread_area.ts): the sum of (y - y) over the results of a winograd() chunk, zero while all are finite.
 
 /** Adds the (y - y) sums of some results to FINITE. */
 @inline export function noteFinite(bad: v128): void {

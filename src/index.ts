@@ -1,12 +1,12 @@
-// Default entry (Node, Deno, browsers, bundlers): the .wasm file sits beside this module.
+// Default entry (Node, Deno, browsers, bundlers): the .wasm files sit beside this module.
 import { defaultLocation, defaultSource } from "./locate";
-import { type ReadyInfo, type ReadyOptions, type WasmSource, compile, readyWith } from "./wasm";
+import { type BuildName, type ReadyInfo, type ReadyOptions, type WasmSource, compile, readyWith } from "./ready";
 
 export * from "./api";
 
 /**
  * Compiles and instantiates the Wasm kernels; call (and await) once before using
- * tensors. Without an argument the `wasm-nn.wasm` file beside this module is loaded;
+ * tensors. Without an argument the best build this runtime can run is loaded from beside this module;
  * pass a `WebAssembly.Module`, bytes, a `Response` or a URL where that cannot work, or
  * an options object `{ source, threads, relaxedSimd }` (a plain object is always options).
  * Idempotent: later calls resolve to the first result.
@@ -15,10 +15,10 @@ export function ready(source?: WasmSource | ReadyOptions): Promise<ReadyInfo> {
   return readyWith(source, loadDefault);
 }
 
-async function loadDefault(): Promise<WebAssembly.Module> {
+async function loadDefault(build: BuildName): Promise<WebAssembly.Module> {
   let where = defaultLocation;
   try {
-    const source = await defaultSource();
+    const source = await defaultSource(build);
     if (source instanceof URL) where = source.href;
     return await compile(source);
   } catch (e) {

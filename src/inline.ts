@@ -4,7 +4,7 @@
 // compiling bytes at run time: they use the default entry's "workerd" condition instead.
 import base64 from "./wasm-inline";
 import { inlinedWasm } from "./base64";
-import { type ReadyInfo, type ReadyOptions, type WasmSource, readyWith } from "./wasm";
+import { type ReadyInfo, type ReadyOptions, type WasmSource, readyWith } from "./ready";
 
 export * from "./api";
 

@@ -5,7 +5,7 @@
 import { checkDtype, checkTensor } from "../args";
 import { rangeError, shapeStr } from "../errors";
 import { type Tensor } from "../tensor";
-import { heapSize, wasm } from "../wasm";
+import { heapSize, threadPool, wasm } from "../wasm";
 
 /** Checks that `t` is a live float32 tensor. */
 export function floatTensor(layer: string, arg: string, t: unknown): Tensor {
@@ -40,19 +40,31 @@ export function withContiguous<T>(tensors: (Tensor | null)[], fn: (c: (Tensor | 
 
 /** Reserves `bytes` of scratch and returns its address; throws a RangeError when the heap cannot hold it. */
 export function reserveScratch(layer: string, bytes: number): number {
-  let ptr = 0;
   // The kernels report sizes as i32: a negative size is one that overflowed 2 GiB.
-  if (bytes < 0 || bytes > wasm().maxAllocBytes()) {
+  const largest = wasm().maxAllocBytes();
+  if (bytes < 0 || bytes > largest) {
     throw rangeError(layer, `cannot reserve ${bytes < 0 ? "over 2 GiB" : `${bytes} bytes`} of scratch space: larger than the largest Wasm heap block`);
   }
-  try {
-    ptr = wasm().scratchReserve(bytes);
-  } catch {
-    // The allocator traps when memory.grow fails; the arena was emptied before it tried.
-    ptr = 0;
+  // With threads, one block per thread (src/pool.ts); where that much cannot be had, the call runs on one.
+  const pool = threadPool();
+  const all = pool === null ? bytes : pool.planScratch(bytes, (total) => total <= largest);
+  let ptr = scratchBlock(all);
+  if (ptr === 0 && all > bytes) {
+    pool!.planScratch(bytes, () => false);
+    ptr = scratchBlock(bytes);
   }
   if (ptr === 0) {
     throw rangeError(layer, `cannot reserve ${bytes} bytes of scratch space: the Wasm heap (${heapSize()} bytes now) cannot grow that far`);
   }
   return ptr;
+}
+
+/** The scratch arena grown to `bytes`, or 0 when the heap cannot grow that far. */
+function scratchBlock(bytes: number): number {
+  try {
+    return wasm().scratchReserve(bytes);
+  } catch {
+    // The allocator traps when memory.grow fails; the arena was emptied before it tried.
+    return 0;
+  }
 }
