@@ -10,11 +10,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FLOPS_PER_ITERATION = 96;
 
 const compiled = new Map(); // relaxed -> exports of one instance
+const binaries = new Map(); // relaxed -> the .wasm bytes, for instances in other threads
 
 async function compile(relaxed) {
   if (!compiled.has(relaxed)) compiled.set(relaxed, compileOnce(relaxed));
   return compiled.get(relaxed);
 }
+
+/** The compiled peak module's bytes (plain, or with relaxed SIMD). */
+export async function peakBinary(relaxed) {
+  await compile(relaxed);
+  return binaries.get(relaxed);
+}
+
+export { FLOPS_PER_ITERATION };
 
 async function compileOnce(relaxed) {
   const asc = await import("assemblyscript/asc");
@@ -27,6 +36,7 @@ async function compileOnce(relaxed) {
   );
   if (error) throw new Error(`asc failed on bench/peak.ts: ${error.message}\n${stderr.toString()}`);
   const bytes = await readFile(join(here, out));
+  binaries.set(relaxed, bytes);
   const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() {} } });
   return instance.exports;
 }

@@ -16,6 +16,8 @@ export interface ThreadsRow {
   flops: number | null;
   bytes: number | null;
   peakGflops?: number;
+  parallelPeakGflops?: number;
+  parallelThreads?: number;
   check?: { reference: string; compared: number };
   engines: Record<string, EngineEntry>;
 }
@@ -23,11 +25,13 @@ export interface Peak {
   simd: number;
   relaxedFma: number | null;
   inRounds: "fma" | "simd";
+  parallel?: number;
   copy?: { memoryCopy: number; vectorCopy: number; bytes: number };
 }
 export const OWN_THREADED: string;
 export function speedupOf(row: ThreadsRow): number | null;
 export function peerRatioOf(row: ThreadsRow): number | null;
+export function loopSpeedupOf(row: ThreadsRow): number | null;
 export function shareOfPeak(row: ThreadsRow, name: string): number | null;
 export function threadsTable(rows: ThreadsRow[], threads: number, peak: Peak): string;
 export function threadsProgress(row: ThreadsRow, threads: number): void;

@@ -19,6 +19,7 @@ import * as tfjsEngine from "./engines/tfjs.mjs";
 import * as wasmNnEngine from "./engines/wasm-nn.mjs";
 import { machineInfo } from "./machine.mjs";
 import { copyBandwidth, peakRunner, relaxedFlagPresent, simdPeak } from "./peak.mjs";
+import { parallelPeakRunner } from "./peak-parallel.mjs";
 import { disagreement, referenceOutput } from "./reference.mjs";
 import { relaunchWithRelaxedSimd } from "./relaunch.mjs";
 import { markdown, ratioOf, reluAgainstCopy, table, targets as targetsOf } from "./report.mjs";
@@ -64,6 +65,7 @@ const median = (xs) => {
 
 const ROUNDS = 5; // timed calls are spread over rounds that alternate the engines
 let peakLoop = null; // the SIMD peak loop, timed beside every compute-bound case
+let parallelLoop = null; // the same loop on N threads at once (threaded runs), timed beside it
 
 /**
  * Times every prepared engine of a case. Each engine warms up alone, then the timed calls
@@ -81,6 +83,7 @@ async function timeEngines(prepared, opts, peak) {
   }
   // The SIMD peak loop runs in the same rounds, so "% of peak" compares like with like.
   const peakRates = [];
+  const parallelRates = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const run of round % 2 ? swapTwins(runs) : runs) {
       run.p.enter?.(); // wasm-nn's thread count for this entry (a threaded run times it twice)
@@ -97,15 +100,17 @@ async function timeEngines(prepared, opts, peak) {
       }
     }
     if (peak) for (let i = 0; i < 3; i++) peakRates.push(peak.flops / (peak.run() * 1e6));
+    if (peak && parallelLoop) for (let i = 0; i < 3; i++) parallelRates.push(parallelLoop.flops / (parallelLoop.run() * 1e6));
   }
   const peakGflops = peakRates.length ? median(peakRates) : null;
+  const parallelGflops = parallelRates.length ? median(parallelRates) : null;
   const results = runs.map((run) => {
     const result = { medianMs: median(run.times), minMs: Math.min(...run.times), reps: run.times.length, warmups: run.warmups };
     const after = run.stats?.();
     if (run.before && after) result.heap = heapGrowth(run.before, after);
     return [run.p, result];
   });
-  return { results, peakGflops };
+  return { results, peakGflops, parallelGflops };
 }
 
 /** wasm-nn's two entries of a threaded run in the other order (every other round, so neither always goes first). */
@@ -209,13 +214,14 @@ async function runCase(c, engines, opts, notes) {
   for (const p of prepared) p.result = null;
 
   try {
-    const { results, peakGflops } = await timeEngines(prepared, opts, c.flops ? peakLoop : null);
+    const { results, peakGflops, parallelGflops } = await timeEngines(prepared, opts, c.flops ? peakLoop : null);
     for (const [p, result] of results) {
       const e = Object.assign(row.engines[p.name], result);
       if (c.flops) e.gflops = c.flops / (e.medianMs * 1e6);
       if (c.bytes) e.gbps = c.bytes / (e.medianMs * 1e6);
     }
     if (peakGflops !== null) row.peakGflops = peakGflops;
+    if (parallelGflops !== null) Object.assign(row, { parallelPeakGflops: parallelGflops, parallelThreads: opts.threads });
   } catch (e) {
     for (const p of prepared) row.engines[p.name] = { status: "error", error: String(e?.message ?? e).split("\n")[0] };
   } finally {
@@ -241,6 +247,13 @@ function progress(row) {
   console.log(`${row.id.padEnd(10)} ${parts.join(" | ")}${r === null ? "" : ` | ratio ${r.toFixed(2)}x`}`);
 }
 
+/** The best GFLOP/s of a few runs of the N-thread peak loop. */
+function bestParallel(loop) {
+  let best = 0;
+  for (let i = 0; i < 7; i++) best = Math.max(best, loop.flops / (loop.run() * 1e6));
+  return best;
+}
+
 /** The best copy bandwidth of two measurements (GB/s, per kind of copy). */
 const bestCopy = (a, b) => ({ ...a, memoryCopy: Math.max(a.memoryCopy, b.memoryCopy), vectorCopy: Math.max(a.vectorCopy, b.vectorCopy) });
 
@@ -258,6 +271,11 @@ async function main() {
   // A threaded run reads its rows against the FMA loop (relaxed SIMD), timed in the same rounds.
   peak.inRounds = opts.threads && peak.relaxedFma ? "fma" : "simd";
   peakLoop = await peakRunner(20, { fused: peak.inRounds === "fma" });
+  if (opts.threads) {
+    parallelLoop = await parallelPeakRunner(opts.threads, 20, { fused: peak.inRounds === "fma" });
+    peak.parallel = bestParallel(parallelLoop);
+    console.log(`the same loop on ${opts.threads} threads at once: ${peak.parallel.toFixed(1)} GFLOP/s`);
+  }
   console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}`);
   console.log(`copy bandwidth (4 MiB): memory.copy ${peak.copy.memoryCopy.toFixed(1)} GB/s, f32x4 loop ${peak.copy.vectorCopy.toFixed(1)} GB/s`);
 
@@ -294,6 +312,7 @@ async function main() {
   peak.simd = Math.max(peak.simd, again.simd);
   if (again.relaxedFma) peak.relaxedFma = Math.max(peak.relaxedFma ?? 0, again.relaxedFma);
   peak.copy = bestCopy(peak.copy, await copyBandwidth());
+  if (parallelLoop) peak.parallel = Math.max(peak.parallel, bestParallel(parallelLoop));
 
   machine.loadEnd = machineInfo().load; // a threaded table is only as good as the cores it had
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");

@@ -9,15 +9,21 @@ let info;
 export const name = "wasm-nn";
 
 /**
- * `threads`: what ready() is asked for (the plain run asks for 1, so its numbers stay
- * comparable with single-thread builds); info tells what is really in use.
+ * `threads`: what ready() is asked for; info tells what is really in use. The one-thread
+ * run loads the plain SIMD build (dist/wasm-nn.wasm) itself, the build earlier results
+ * were measured with; a threaded run lets ready() pick (threads, relaxed SIMD).
  */
 export async function load({ threads = 1 } = {}) {
   W = await import("../../dist/index.js");
-  info = await W.ready({ threads });
+  info = await W.ready(threads === 1 ? { threads, source: plainBuild() } : { threads });
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
   const setNumThreads = typeof W.setNumThreads === "function";
   return { version: pkg.version, info, setNumThreads, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}${setNumThreads ? "" : ", no setNumThreads"}` };
+}
+
+/** The bytes of the plain SIMD build: no shared memory, no relaxed SIMD. */
+export function plainBuild() {
+  return readFileSync(new URL("../../dist/wasm-nn.wasm", import.meta.url));
 }
 
 /**

@@ -6,16 +6,17 @@
 
 import { readFileSync } from "node:fs";
 import { startRuntime } from "../engines/ort.mjs";
+import { plainBuild } from "../engines/wasm-nn.mjs";
 
 let W = null;
 let ort = null;
 
 export const wasmNn = {
   name: "wasm-nn",
-  /** ready({ threads }): the one-thread run asks for 1, so it stays comparable with single-thread builds. */
+  /** ready({ threads }); the one-thread run loads the plain SIMD build, as earlier results did. */
   async load({ threads = 1 } = {}) {
     W = await import("../../dist/index.js");
-    const info = await W.ready({ threads });
+    const info = await W.ready(threads === 1 ? { threads, source: plainBuild() } : { threads });
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
     return { version: pkg.version, info, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}` };
   },

@@ -44,12 +44,13 @@ function checkCell(row) {
 export function table(rows, peak, { cores = 1, peakName = "SIMD peak" } = {}) {
   const head = [
     "model", "GMAC", "wasm-nn ms", "ort-web ms", "PyTorch ms", "ort-web / wasm-nn", "wasm-nn / PyTorch",
-    "wasm-nn GFLOP/s", cores > 1 ? `% ${cores}x ${peakName}` : `% ${peakName}`, "outputs (worst/tol)", "heap",
+    "wasm-nn GFLOP/s", cores > 1 ? `% ${cores}T ${peakName}` : `% ${peakName}`, "outputs (worst/tol)", "heap",
   ];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const row of rows) {
     const own = row.engines["wasm-nn"];
-    const rowPeak = row.peakGflops ?? peak;
+    // Against the loop on as many threads at once where it was timed, else that many times one.
+    const rowPeak = cores > 1 && row.parallelPeakGflops && row.parallelThreads === cores ? row.parallelPeakGflops / cores : (row.peakGflops ?? peak);
     const r1 = ortRatio(row);
     const r2 = nativeRatio(row);
     lines.push(
@@ -113,8 +114,8 @@ export function markdown({ rows, peak, machine, versions, pytorch, options, note
       "multiply-accumulates of every convolution and linear layer (GMAC column), so Winograd or conv + BatchNorm folding do not change it." +
       (threads === 1
         ? ""
-        : ` Node runs with --experimental-wasm-relaxed-simd, so wasm-nn may pick its relaxed-SIMD (FMA) build; its % is against ${cores} times ` +
-          `the one-core ${fma ? "relaxed-SIMD FMA" : "SIMD128"} loop timed in the row's rounds.`),
+        : ` Node runs with --experimental-wasm-relaxed-simd, so wasm-nn may pick its relaxed-SIMD (FMA) build; its % is against ` +
+          `the ${fma ? "relaxed-SIMD FMA" : "SIMD128"} loop run on ${cores} thread${cores === 1 ? "" : "s"} at once (bench/peak-parallel.mjs), timed in the row's rounds.`),
     "",
   );
   out.push(`- CPU: ${machine.cpu} (${machine.cores} logical cores), load average at start ${machine.load}${machine.loadEnd ? `, at the end ${machine.loadEnd}` : ""}`);
@@ -129,6 +130,13 @@ export function markdown({ rows, peak, machine, versions, pytorch, options, note
       (fma && peak.relaxedFma ? `, relaxed-SIMD FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : "") +
       `; each row's % is against the ${fma ? "FMA " : ""}peak loop timed in that row's rounds`,
   );
+  const loops = rows.filter((r) => r.peakGflops && r.parallelPeakGflops).map((r) => r.parallelPeakGflops / r.peakGflops);
+  if (loops.length) {
+    out.push(
+      `- The peak loop on ${threads} threads at once gained ${loops.map(fmtX).join(", ")} over one thread in the rows' rounds: ` +
+        "the share of the cores this machine gave at the time (other processes lower it), the ceiling for any threaded speedup beside it",
+    );
+  }
   if (options.only || options.runs) {
     out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.runs && `--runs ${options.runs}`].filter(Boolean).join(" ")}`);
   }

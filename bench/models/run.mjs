@@ -27,6 +27,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo } from "../machine.mjs";
 import { peakRunner, simdPeak } from "../peak.mjs";
+import { parallelPeakRunner } from "../peak-parallel.mjs";
 import { relaunchWithRelaxedSimd } from "../relaunch.mjs";
 import { replaceSection } from "../results-sections.mjs";
 import { ENGINES, wasmNn } from "./engines.mjs";
@@ -110,7 +111,7 @@ function summary(times) {
 
 
 /** Warm-up alone, then the timed calls in rounds that alternate between the engines. */
-async function timeEngines(prepared, opts, peakLoop) {
+async function timeEngines(prepared, opts, peakLoop, parallelLoop) {
   const runs = [];
   for (const p of prepared) {
     const warm = await warmUp(p.impl, 3, 1000, 20);
@@ -122,6 +123,7 @@ async function timeEngines(prepared, opts, peakLoop) {
   // Each round, every engine makes one untimed call (the other engines have just evicted
   // its weights from the caches) and then its share of the timed calls back to back.
   const peakRates = [];
+  const parallelRates = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const r of runs) {
       const share = Math.floor(((round + 1) * r.reps) / ROUNDS) - Math.floor((round * r.reps) / ROUNDS);
@@ -132,16 +134,18 @@ async function timeEngines(prepared, opts, peakLoop) {
       }
     }
     for (let i = 0; i < 3; i++) peakRates.push(peakLoop.flops / (peakLoop.run() * 1e6));
+    if (parallelLoop) for (let i = 0; i < 3; i++) parallelRates.push(parallelLoop.flops / (parallelLoop.run() * 1e6));
   }
   for (const r of runs) {
     Object.assign(r.p.result, summary(r.times), { warmups: r.warmups });
     const after = r.stats?.();
     if (after) r.p.result.heap = heapGrowth(r.before, after);
   }
-  return summary(peakRates).medianMs; // the median rate, in GFLOP/s
+  // The median rates, in GFLOP/s
+  return { peak: summary(peakRates).medianMs, parallel: parallelLoop ? summary(parallelRates).medianMs : null };
 }
 
-async function runModel(id, meta, engines, opts, peakLoop, notes) {
+async function runModel(id, meta, engines, opts, peakLoop, parallelLoop, notes) {
   const files = { id, dir: CACHE, graph: join(CACHE, `${id}.json`), weights: join(CACHE, `${id}.safetensors`), onnx: join(CACHE, `${id}.onnx`) };
   const input = { values: readF32(join(CACHE, `${id}.input.bin`)), shape: meta.input };
   const want = readF32(join(CACHE, `${id}.output.bin`));
@@ -186,7 +190,11 @@ async function runModel(id, meta, engines, opts, peakLoop, notes) {
     }
   }
   try {
-    if (prepared.length) row.peakGflops = await timeEngines(prepared, opts, peakLoop);
+    if (prepared.length) {
+      const rates = await timeEngines(prepared, opts, peakLoop, parallelLoop);
+      row.peakGflops = rates.peak;
+      if (rates.parallel !== null) Object.assign(row, { parallelPeakGflops: rates.parallel, parallelThreads: opts.threads });
+    }
     for (const p of prepared) p.result.gflops = row.flops / (p.result.medianMs * 1e6);
   } finally {
     for (const p of prepared) await p.impl.dispose();
@@ -243,12 +251,14 @@ async function main() {
   // A threaded run reads wasm-nn against the FMA loop (relaxed SIMD), timed in the same rounds.
   peak.inRounds = opts.threads && peak.relaxedFma ? "fma" : "simd";
   const peakLoop = await peakRunner(20, { fused: peak.inRounds === "fma" });
+  // The same loop on N threads at once, in the same rounds: what the cores gave at the time.
+  const parallelLoop = opts.threads ? await parallelPeakRunner(opts.threads, 20, { fused: peak.inRounds === "fma" }) : null;
   console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}\n`);
 
   const notes = [];
   const rows = [];
   for (const id of ids) {
-    const row = await runModel(id, metas[id], engines, opts, peakLoop, notes);
+    const row = await runModel(id, metas[id], engines, opts, peakLoop, parallelLoop, notes);
     progress(row);
     rows.push(row);
   }
