@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+// The relaxed-SIMD builds (WASM_NN_BUILD=relaxed...) need V8's flag on Node 20.
+const relaxedFlag = process.env.WASM_NN_BUILD?.startsWith("relaxed") && Number(process.versions.node.split(".")[0]) < 22;
+
 export default defineConfig({
   test: {
     // as-pect's specs (assembly/__tests__/*.spec.ts) are not vitest files.
@@ -9,5 +12,6 @@ export default defineConfig({
     globalSetup: ["tests/bundlers/setup.ts"],
     environment: "node",
     testTimeout: 60_000,
+    execArgv: relaxedFlag ? ["--experimental-wasm-relaxed-simd"] : [],
   },
 });

@@ -167,10 +167,14 @@ interface Spawner {
   canBlock: boolean;
 }
 
-/** How this runtime starts a worker from source text; null when it cannot. */
+/**
+ * How this runtime starts a worker from source text; null when it cannot. Node and Deno
+ * (whose Node compatibility has worker_threads) use worker_threads: its workers can be
+ * unref'd, and Deno's Web Workers would keep the process alive.
+ */
 async function spawner(): Promise<Spawner | null> {
-  const isNode = typeof process === "object" && process !== null && typeof process.versions?.node === "string" && typeof (globalThis as { Deno?: unknown }).Deno === "undefined";
-  if (isNode) {
+  const hasNodeWorkers = typeof process === "object" && process !== null && typeof process.versions?.node === "string";
+  if (hasNodeWorkers) {
     // A variable specifier keeps browser bundlers from resolving a Node module.
     const name = "node:worker_threads";
     const wt = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as typeof import("node:worker_threads");
@@ -179,9 +183,16 @@ async function spawner(): Promise<Spawner | null> {
       canBlock: true,
       start: (start, onReady, onError) => {
         const w = new wt.Worker(source, { eval: true });
-        w.unref();
-        w.once("message", onReady);
-        w.once("error", onError);
+        // Referenced until it is ready (ready() waits for it), then never again: an idle
+        // pool must not keep the process alive.
+        w.once("message", () => {
+          w.unref();
+          onReady();
+        });
+        w.once("error", (e) => {
+          w.unref();
+          onError(e);
+        });
         w.postMessage(start);
         return w;
       },
@@ -189,10 +200,9 @@ async function spawner(): Promise<Spawner | null> {
   }
   if (typeof Worker !== "function" || typeof Blob !== "function" || typeof URL.createObjectURL !== "function") return null;
   const url = URL.createObjectURL(new Blob([workerSource(false)], { type: "text/javascript" }));
-  // A page's main thread may not block in Atomics.wait; Deno's may.
-  const canBlock = typeof (globalThis as { Deno?: unknown }).Deno === "object";
   return {
-    canBlock,
+    // A page's main thread may not block in Atomics.wait.
+    canBlock: false,
     start: (start, onReady, onError) => {
       const w = new Worker(url, { type: "module" });
       w.onmessage = () => onReady();

@@ -50,6 +50,8 @@ export type BuildName = "plain" | "relaxed" | "threads" | "relaxed-threads";
 export type BuildLocator = (build: BuildName) => WasmSource | Promise<WasmSource>;
 
 const READY_OPTIONS = ["source", "threads", "relaxedSimd"] as const;
+/** Initial pages of the threaded builds' shared memory: asconfig.json's initialMemory, what they declare. */
+const INITIAL_PAGES = 2;
 /** The most threads setNumThreads and ready accept. */
 const MAX_THREADS = 64;
 const warned = new Set<string>();
@@ -86,7 +88,7 @@ function isPlainObject(v: object): boolean {
 }
 
 let pending: Promise<ReadyInfo> | null = null;
-let info: ReadyInfo | null = null;
+let loaded = false;
 /** setNumThreads before ready(): the count ready() starts with. */
 let threadsBeforeReady: number | undefined;
 
@@ -104,11 +106,19 @@ export function readyWith(arg: WasmSource | ReadyOptions | undefined, locate: Bu
     pending.catch(() => {
       pending = null;
     });
-  } else if (options.threads !== undefined && info !== null) {
-    // ready() is idempotent; a thread count given again still applies.
-    setNumThreads(options.threads);
+    return pending;
   }
-  return pending;
+  // ready() is idempotent (the first build stays); a thread count given again still applies.
+  const threads = options.threads;
+  if (threads === undefined) return pending;
+  return pending.then(async (first) => {
+    const pool = threadPool();
+    if (pool === null) {
+      if (threads > 1) warnSingleThread(threads);
+      return first;
+    }
+    return { ...first, threads: await pool.setThreads(threads) };
+  });
 }
 
 async function load(options: ReadyOptions, locate: BuildLocator): Promise<ReadyInfo> {
@@ -126,7 +136,7 @@ async function load(options: ReadyOptions, locate: BuildLocator): Promise<ReadyI
   if (threaded) {
     if (!shared) throw new Error("ready: this wasm-nn build is the threaded one, which needs SharedArrayBuffer (a cross-origin isolated page)");
     // Shared memory must declare its maximum: 4 GiB, what the plain build may grow to.
-    const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: 65536, shared: true });
     kernels = await instantiate(module, { env: { memory } });
     pool = await Pool.create(kernels, module, memory, Object.keys(SHARED_KERNELS));
     if (pool !== null) kernels = shareKernels(kernels, pool, memory);
@@ -138,8 +148,8 @@ async function load(options: ReadyOptions, locate: BuildLocator): Promise<ReadyI
   if (pool !== null) await pool.setThreads(threads);
   else if (threads > 1 && asked !== undefined) warnSingleThread(threads);
   const relaxedInUse = typeof (kernels as { relaxedSimd?: () => number }).relaxedSimd === "function" && kernels.relaxedSimd() === 1;
-  info = { simd: true, relaxedSimd: relaxedInUse, threads: pool?.threads ?? 1 };
-  return { ...info };
+  loaded = true;
+  return { simd: true, relaxedSimd: relaxedInUse, threads: pool?.threads ?? 1 };
 }
 
 function warnSingleThread(n: number): void {
@@ -157,7 +167,7 @@ function warnSingleThread(n: number): void {
  */
 export function setNumThreads(n: number): void {
   checkThreads("setNumThreads", "n", n);
-  if (info === null) {
+  if (!loaded) {
     threadsBeforeReady = n;
     return;
   }
@@ -166,9 +176,7 @@ export function setNumThreads(n: number): void {
     if (n > 1) warnSingleThread(n);
     return;
   }
-  void pool.setThreads(n).then((t) => {
-    if (info !== null) info.threads = t;
-  });
+  void pool.setThreads(n);
 }
 
 /** Threads the kernels run on now (1 before ready() and without threads). */

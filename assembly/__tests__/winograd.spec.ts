@@ -24,16 +24,16 @@ function check(v: i32, N: i32, C: i32, H: i32, W: i32, OC: i32, pt: i32, pl: i32
   const t = buffer(outN, wave);
   const r = buffer(outN, wave);
   const scratch = heap.alloc(<usize>winogradScratchBytes(v, N, icg, OH, OW));
-  const finite = winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
+  winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
   const twinFinite = winograd_f32_ref(t, x, w, bias, v, desc);
   conv_f32_ref(r, x, w, bias, desc);
   const scale = <f32>(icg * KH * KW) * 1.5;
-  const ok = finite && twinFinite && closeScaled(y, t, outN, scale, 2e-6) && closeScaled(y, r, outN, scale, 1e-5);
+  const ok = twinFinite && closeScaled(y, t, outN, scale, 2e-6) && closeScaled(y, r, outN, scale, 1e-5);
   heap.free(x); heap.free(w); if (withBias) heap.free(bias); heap.free(y); heap.free(t); heap.free(r); heap.free(scratch); heap.free(desc);
   return ok;
 }
 
-/** Variant v on an input with NaN and infinities: the kernel reports it, and conv_f32 matches the direct reference. */
+/** Variant v on an input with NaN and infinities: the kernel recomputes those tiles directly, and both it and conv_f32 match the direct reference. */
 function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const KH = v == WINOGRAD_4_5 ? 1 : 3, KW = v == WINOGRAD_4_5 ? 5 : 3;
   const ph = KH / 2, pw = KW / 2;
@@ -47,10 +47,12 @@ function nonFinite(v: i32, C: i32, H: i32, W: i32, OC: i32): bool {
   const y = buffer(OC * H * W, wave);
   const r = buffer(OC * H * W, wave);
   const scratch = heap.alloc(<usize>max(winogradScratchBytes(v, 1, C, H, W), convScratchBytes(desc)));
-  const reported = !winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
-  conv_f32(y, x, w, bias, scratch, desc);
   conv_f32_ref(r, x, w, bias, desc);
-  const ok = reported && closeScaled(y, r, OC * H * W, <f32>(C * KH * KW) * 1.5, 1e-5);
+  const scale = <f32>(C * KH * KW) * 1.5;
+  winograd(y, x, w, 0, bias, changetype<ConvDesc>(desc), v, scratch);
+  let ok = closeScaled(y, r, OC * H * W, scale, 1e-5);
+  conv_f32(y, x, w, bias, scratch, desc);
+  ok = ok && closeScaled(y, r, OC * H * W, scale, 1e-5);
   heap.free(x); heap.free(w); heap.free(bias); heap.free(y); heap.free(r); heap.free(scratch); heap.free(desc);
   return ok;
 }

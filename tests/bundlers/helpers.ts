@@ -25,7 +25,7 @@ export function stage(name: string, fixtures: string[]): string {
   mkdirSync(dir, { recursive: true });
   for (const f of fixtures) cpSync(join(FIXTURES, f), join(dir, f), { recursive: true });
   writeFileSync(join(dir, "smoke.mjs"), SMOKE);
-  writeFileSync(join(dir, "smoke.cjs"), `${SMOKE.replace("export async function smoke", "async function smoke")}\nmodule.exports = { smoke };\n`);
+  writeFileSync(join(dir, "smoke.cjs"), `${SMOKE.replace(/^export (async )?function/gm, "$1function")}\nmodule.exports = { smoke, sharedConv };\n`);
   const report = readFileSync(join(FIXTURES, "report.mjs"), "utf8");
   writeFileSync(join(dir, "report.mjs"), report);
   writeFileSync(join(dir, "report.cjs"), `${report.replace("export function report", "function report")}\nmodule.exports = { report };\n`);

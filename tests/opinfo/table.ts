@@ -35,6 +35,8 @@ export const TABLE: OpInfo[] = [...ACTIVATIONS, ...CONV, ...POOL, ...LINEAR, ...
 /** Public names that are not operations on tensors, with the reason they have no entry. */
 export const EXEMPT: Record<string, string> = {
   ready: "loads the Wasm module; covered by tests/ready.test.ts",
+  setNumThreads: "sets the worker pool's size, no tensor op; covered by tests/threads.test.ts and tests/ready.test.ts",
+  numThreads: "reports the worker pool's size, no tensor op; covered by tests/threads.test.ts and tests/ready.test.ts",
   Tensor: "the class itself; its methods have entries (Tensor.view, ...)",
   NotReadyError: "an error class, thrown before ready(); covered by tests/ready.test.ts",
   "Tensor.assertLive": "@internal",

@@ -1,9 +1,12 @@
 // Loads the built package in a fresh process with one kind of `ready(source)` argument
-// (given on the command line) and prints what a small computation returned.
+// (given on the command line) and prints what a small computation returned. The kind
+// "no-shared-memory" first removes SharedArrayBuffer, as a page that is not cross-origin
+// isolated (or workerd) has none.
 import { readFileSync } from "node:fs";
-import * as api from "../../dist/index.js";
 
 const kind = process.argv[2];
+if (kind === "no-shared-memory") delete globalThis.SharedArrayBuffer;
+const api = await import("../../dist/index.js");
 const wasmUrl = new URL("../../dist/wasm-nn.wasm", import.meta.url);
 const bytes = readFileSync(wasmUrl);
 
@@ -32,11 +35,13 @@ const sources = {
   "options-source": () => ({ source: wasmUrl, relaxedSimd: false }),
   "options-threads": () => ({ threads: 2 }),
   "options-null-prototype": () => Object.assign(Object.create(null), { source: new Uint8Array(bytes) }),
+  "options-plain": () => ({ relaxedSimd: false }),
+  "no-shared-memory": () => ({ threads: 2 }),
 };
 const warnings = [];
 console.warn = (...args) => warnings.push(args.join(" "));
 const refused = [];
-for (const bad of [{ thread: 2 }, { threads: 0 }, { threads: 1.5 }, { relaxedSimd: "no" }]) {
+for (const bad of [{ thread: 2 }, { threads: 0 }, { threads: 1.5 }, { threads: 65 }, { relaxedSimd: "no" }]) {
   try {
     await api.ready(bad);
     refused.push("accepted");
@@ -47,5 +52,9 @@ for (const bad of [{ thread: 2 }, { threads: 0 }, { threads: 1.5 }, { relaxedSim
 const info = await api.ready(sources[kind]());
 const again = await api.ready(); // idempotent: the first source stays
 const sum = Array.from(api.arange(4).add(1).toArray());
-const again2 = await api.ready({ threads: 3 }); // a second request for threads warns no more
-console.log(JSON.stringify({ before, beforeIsTypeError, info, same: info === again && info === again2, sum, warnings, refused }));
+const threadsNow = api.numThreads();
+const later = await api.ready({ threads: 3 }); // a later request applies its thread count
+const later2 = await api.ready({ threads: 3 }); // and, without threads, warns no more
+api.setNumThreads(1);
+const afterSet = api.numThreads();
+console.log(JSON.stringify({ before, beforeIsTypeError, info, same: info === again, sum, threadsNow, later, later2, afterSet, warnings, refused }));

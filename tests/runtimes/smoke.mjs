@@ -1,10 +1,12 @@
 // The same computation in every runtime. Given the package's exports (after ready()),
 // returns plain numbers that every runtime must reproduce bit for bit. It also checks a
 // few facts itself, so a runtime that computes nonsense consistently still fails.
+// ready({ relaxedSimd: false }): the plain SIMD build (or its threaded form), the same bits
+// everywhere. How many threads a runtime runs on does not change a bit, so it is left out.
 
 export async function smoke(api) {
   const { manualSeed, rand, randn, arange, tensor, tidy, memory, init, zeros, F, nn } = api;
-  const info = await api.ready();
+  const { threads, ...info } = await api.ready({ relaxedSimd: false });
   const before = memory();
   const out = tidy(() => {
     manualSeed(1);
@@ -31,12 +33,13 @@ export async function smoke(api) {
     const fc = new nn.Linear(11, 5);
     const linear = Array.from(fc.forward(x).toArray());
     fc.dispose();
+    const shared = sharedConv(api);
     const activations = [F.gelu(x), F.sigmoid(x), F.softmax(x, { dim: 1 }), F.logSoftmax(x, { dim: -1 }), F.elu(x, { alpha: 0.5 })]
       .map((t) => Array.from(t.toArray()));
     return {
       uniform, normal, weight, transposed, sum, product,
       conv, depthwise, convTranspose, pooled: Array.from(pooled.toArray()), indices: Array.from(indices.toArray()),
-      unpooled, avg, linear, activations,
+      unpooled, avg, linear, activations, shared,
     };
   });
   const after = memory();
@@ -47,7 +50,22 @@ export async function smoke(api) {
   check(out.convTranspose.length, 2 * 2 * 18 * 22, "convTranspose output size");
   check(out.unpooled.filter((v) => v !== 0).length <= out.pooled.length, true, "unpool writes at most one value per pooled output");
   check(info.simd, true, "simd");
+  check(threads >= 1, true, "threads");
   return { info, ...out };
+}
+
+/**
+ * A convolution big enough to be shared between threads where there are several, on
+ * inputs that need no random generator: eight outputs and the float64 sum of all of them.
+ */
+export function sharedConv(api) {
+  const { F, tensor, tidy } = api;
+  return tidy(() => {
+    const x = tensor(Float32Array.from({ length: 16 * 32 * 32 }, (_, i) => Math.sin(i * 0.37)), [1, 16, 32, 32]);
+    const w = tensor(Float32Array.from({ length: 16 * 16 * 9 }, (_, i) => Math.cos(i * 0.11) * 0.2), [16, 16, 3, 3]);
+    const y = F.conv2d(x, w, undefined, { padding: 1 }).toArray();
+    return [...Array.from(y.subarray(0, 8)), y.reduce((a, v) => a + v, 0)];
+  });
 }
 
 function check(actual, expected, what) {
