@@ -123,7 +123,8 @@ export function markdown({ rows, peak, machine, versions, pytorch, options, note
   out.push(
     `- wasm-nn ${versions["wasm-nn"] ?? "-"}${wasmNn && threads > 1 ? ` (ready({ threads: ${threads} }) reported relaxedSimd ${wasmNn.relaxedSimd}, threads ${wasmNn.threads})` : ""}, ` +
       `onnxruntime-web ${versions["ort-web"] ?? "-"} (wasm EP, numThreads ${ortThreads ?? threads}, ONNX opset ${pytorch.opset ?? "-"}), ` +
-      `PyTorch ${pytorch.torch ?? "-"} (torch.set_num_threads(${pytorch.threads ?? threads}), no_grad${pytorch.mkldnn ? ", oneDNN available" : ""})`,
+      `PyTorch ${pytorch.torch ?? "-"} (torch.set_num_threads(${pytorch.threads ?? threads}), no_grad${pytorch.mkldnn ? ", oneDNN available" : ""}` +
+      `${pytorch.waitPolicy ? `, OMP_WAIT_POLICY=${pytorch.waitPolicy}: its OpenMP workers sleep between parallel regions instead of spinning` : ""})`,
   );
   out.push(
     `- WebAssembly SIMD128 peak (bench/peak.mjs): ${peak.simd.toFixed(1)} GFLOP/s at best` +
