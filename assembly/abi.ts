@@ -160,6 +160,8 @@ export const WINOGRAD_NONE: i32 = CONV_GEMM;
 export const CONV_POINTWISE: i32 = 8;
 /** One input channel per group: the direct kernel of depthwise.ts. */
 export const CONV_DEPTHWISE: i32 = 9;
+/** Stride 2 with a 5x5 or 6x6 kernel: a Winograd 3x3 convolution over the stride phases stacked as channels (conv_s2d.ts). */
+export const CONV_SPACE_TO_DEPTH: i32 = 10;
 // ---- tensor arithmetic, reductions, topk (broadcast.ts, reduce.ts, topk.ts) ----
 
 /** Most dimensions an elementwise, reduction or topk kernel walks after merging contiguous ones. */

@@ -20,7 +20,8 @@ import { depthwise, depthwiseScratchBytes } from "./depthwise";
 import { winograd, winogradPack, winogradPackedBytes, winogradScratchBytes, WINOGRAD_NONE } from "./winograd";
 import { partScratch } from "./parts";
 import { padPlanes } from "./conv_pad";
-import { convMethod, hasPadding, inPerGroup, outPerGroup, CONV_DEPTHWISE, CONV_POINTWISE } from "./conv_plan";
+import { convMethod, hasPadding, inPerGroup, outPerGroup, CONV_DEPTHWISE, CONV_POINTWISE, CONV_SPACE_TO_DEPTH } from "./conv_plan";
+import { spaceToDepth, spaceToDepthPack, spaceToDepthPackedBytes, spaceToDepthScratchBytes, spaceToDepthVariant } from "./conv_s2d";
 
 /** Bytes of scratch conv_f32 needs for the convolution `desc` (a ConvDesc). */
 export function convScratchBytes(desc: usize): i32 {
@@ -30,6 +31,7 @@ export function convScratchBytes(desc: usize): i32 {
   const method = convMethod(d);
   if (method == CONV_DEPTHWISE) return depthwiseScratchBytes(d);
   if (method == CONV_POINTWISE) return gemmScratchBytes(ocg, P, icg);
+  if (method == CONV_SPACE_TO_DEPTH) return spaceToDepthScratchBytes(d, spaceToDepthVariant(d));
   if (method != WINOGRAD_NONE) return winogradScratchBytes(method, d.batch, icg, d.outH, d.outW);
   const Kg = icg * d.kernelD * d.kernelH * d.kernelW;
   const padded = hasPadding(d) ? icg * paddedPlane(d) : 0;
@@ -45,6 +47,7 @@ export function convPackedBytes(desc: usize): i32 {
   const d = changetype<ConvDesc>(desc);
   const method = convMethod(d);
   if (method == CONV_DEPTHWISE) return 0;
+  if (method == CONV_SPACE_TO_DEPTH) return spaceToDepthPackedBytes(d, spaceToDepthVariant(d));
   if (method != WINOGRAD_NONE && method != CONV_POINTWISE) return winogradPackedBytes(d, method);
   const bytes = <i64>d.groups * packedABytes(outPerGroup(d), inPerGroup(d) * d.kernelD * d.kernelH * d.kernelW);
   return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
@@ -55,6 +58,10 @@ export function convPackWeights_f32(dst: usize, weight: usize, desc: usize): voi
   const d = changetype<ConvDesc>(desc);
   const method = convMethod(d);
   if (method == CONV_DEPTHWISE) return;
+  if (method == CONV_SPACE_TO_DEPTH) {
+    spaceToDepthPack(dst, weight, d, spaceToDepthVariant(d));
+    return;
+  }
   if (method != WINOGRAD_NONE && method != CONV_POINTWISE) {
     winogradPack(dst, weight, d, method);
     return;
@@ -88,6 +95,8 @@ export function conv_f32(out: usize, input: usize, weight: usize, bias: usize, s
     depthwise(out, input, weight, bias, scratch, d);
   } else if (method == CONV_POINTWISE) {
     groupGemms(out, input, weight, gemmPacked, bias, d, B_DENSE, 0, 0, 0, scratch);
+  } else if (method == CONV_SPACE_TO_DEPTH) {
+    spaceToDepth(out, input, weight, packed, bias, d, spaceToDepthVariant(d), scratch);
   } else if (method != WINOGRAD_NONE) {
     winograd(out, input, weight, packed, bias, d, method, scratch);
   } else {

@@ -10,13 +10,14 @@
 // (useDirect); the TypeScript side may instead run it as one stacked stride-1
 // convolution (the sub-pixel form) when convTransposeUseSubpixel says so.
 
-import { ConvDesc, ConvTransposeDesc, CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE } from "./abi";
+import { ConvDesc, ConvTransposeDesc, CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE, CONV_SPACE_TO_DEPTH, PAD_ZEROS } from "./abi";
+import { spaceToDepthVariant } from "./conv_s2d";
 import {
   winogradChunkTiles, winogradPositions, winogradTileCols, winogradTileRows,
   WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5,
 } from "./winograd";
 
-export { CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE };
+export { CONV_GEMM, CONV_POINTWISE, CONV_DEPTHWISE, CONV_SPACE_TO_DEPTH };
 
 /** Input channels per group. */
 @inline export function inPerGroup(d: ConvDesc): i32 { return d.inC / d.groups; }
@@ -42,10 +43,11 @@ export function convMethodOf(desc: usize): i32 {
   return convMethod(changetype<ConvDesc>(desc));
 }
 
-/** How conv_f32 computes the convolution of `d`: CONV_DEPTHWISE, CONV_POINTWISE, a Winograd variant or CONV_GEMM. */
+/** How conv_f32 computes the convolution of `d`: CONV_DEPTHWISE, CONV_POINTWISE, CONV_SPACE_TO_DEPTH, a Winograd variant or CONV_GEMM. */
 export function convMethod(d: ConvDesc): i32 {
   if (isDepthwise(d)) return CONV_DEPTHWISE;
   if (isPointwise(d)) return CONV_POINTWISE;
+  if (spaceToDepthPays(d)) return CONV_SPACE_TO_DEPTH;
   return winogradVariant(d);
 }
 
@@ -109,6 +111,47 @@ export function winogradVariant(d: ConvDesc): i32 {
     if (winogradCost(WINOGRAD_4_5, N, icg, ocg, OH, OW) < directCost(N, icg, ocg, OH * OW, 5)) best = WINOGRAD_4_5;
   }
   return best;
+}
+
+// A dilated element copy (padding, then the phase shuffle in and out: about four passes).
+const POLYPHASE_COPY: f64 = 64;
+// An element of the space-to-depth phases (one pass, four at a time).
+const S2D_COPY: f64 = 4;
+
+/**
+ * Whether a dilated 2-D convolution (3x3 kernel, stride 1, zero padding) runs as one
+ * undilated convolution over the dilation phases of its padded input: with dilation
+ * (dh, dw), the outputs at rows i*dh + a and columns j*dw + b only read inputs at rows
+ * (i + ky)*dh + a and columns (j + kx)*dw + b, an ordinary 3x3 convolution of that phase.
+ * The dh*dw phases go as one batch, so Winograd applies where the implicit GEMM would
+ * have to gather every tap (src/functional/polyphase.ts lays them out). 1 when the
+ * estimate, copies included, beats the implicit GEMM.
+ */
+export function convUsePolyphase(desc: usize): i32 {
+  const d = changetype<ConvDesc>(desc);
+  if (d.inD != 1 || d.kernelD != 1 || d.outD != 1 || d.kernelH != 3 || d.kernelW != 3) return 0;
+  if (d.strideH != 1 || d.strideW != 1 || d.paddingMode != PAD_ZEROS) return 0;
+  const dh = d.dilationH, dw = d.dilationW;
+  if ((dh == 1 && dw == 1) || d.batch == 0 || isDepthwise(d)) return 0;
+  const icg = inPerGroup(d), ocg = outPerGroup(d);
+  const rows = (d.outH + dh - 1) / dh, cols = (d.outW + dw - 1) / dw;
+  const phases = d.batch * dh * dw;
+  const wino = min(winogradCost(WINOGRAD_2X2_3X3, phases, icg, ocg, rows, cols), winogradCost(WINOGRAD_4X4_3X3, phases, icg, ocg, rows, cols));
+  const copies = POLYPHASE_COPY * <f64>phases * <f64>(rows + 2) * <f64>(cols + 2) * <f64>(d.inC + d.outC);
+  return wino + copies < directCost(d.batch, icg, ocg, d.outH * d.outW, 9) ? 1 : 0;
+}
+
+/**
+ * Whether space-to-depth (conv_s2d.ts: stride 2, 5x5 or 6x6 kernel, as a Winograd 3x3
+ * convolution over the stride phases stacked as channels) beats the implicit GEMM by the
+ * estimates, its pass over the input included.
+ */
+function spaceToDepthPays(d: ConvDesc): bool {
+  const v = spaceToDepthVariant(d);
+  if (v == WINOGRAD_NONE) return false;
+  const C4 = 4 * d.inC, OH = d.outH, OW = d.outW;
+  const copies = S2D_COPY * <f64>d.batch * <f64>C4 * <f64>(OH + 2) * <f64>(OW + 2);
+  return winogradCost(v, d.batch, C4, d.outC, OH, OW) + copies < directCost(d.batch, d.inC, d.outC, OH * OW, d.kernelH * d.kernelW);
 }
 
 /**

@@ -139,14 +139,17 @@ export function gemm(c: usize, ldc: i32, a: usize, lda: i32, aMode: i32,
                      M: i32, N: i32, K: i32, scratch: usize, clampLo: f32 = -Infinity, clampHi: f32 = Infinity): void {
   assert(M >= 0 && N >= 0 && K >= 0 && scratch != 0, "gemm: bad sizes or no scratch");
   if (M <= 0 || N <= 0) return;
-  // This thread's block of C (parts.ts): a share of the columns, or of the rows when the
-  // columns are too few to share evenly. Every element is summed in the same order
+  // This thread's block of C (parts.ts): a share of the columns or of the rows. Each
+  // thread reads all of the other operand, so the split goes along the longer side
+  // (columns: every thread reads A, M x K; rows: every thread reads B, K x N), unless it
+  // has too few panels to share evenly. Every element is summed in the same order
   // whatever the share, so results do not depend on the number of threads.
   let m0 = 0, m1 = M, n0 = 0, n1 = N;
   const parts = partCount();
   if (parts > 1) {
     const colPanels = (N + NR - 1) / NR, rowPanels = (M + MR - 1) / MR;
-    if (colPanels >= 4 * parts || colPanels >= rowPanels) {
+    const byColumns = N >= M ? colPanels >= 2 * parts || colPanels >= rowPanels : rowPanels < 2 * parts && colPanels > rowPanels;
+    if (byColumns) {
       n0 = partStart(N, NR);
       n1 = partEnd(N, NR);
     } else {

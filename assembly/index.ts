@@ -18,7 +18,7 @@ export { maxUnpool3d_f32 } from "./unpool";
 export { gemm_f32, gemmScratchBytes, gemmPackedBBytes, gemmPackB_f32 } from "./gemm";
 export { gemv_f32, gemvRows_f32 } from "./gemv";
 export { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "./conv";
-export { convMethodOf, convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel } from "./conv_plan";
+export { convMethodOf, convWinogradCost, convTransposeGemmCost, convTransposeUseSubpixel, convUsePolyphase } from "./conv_plan";
 export {
   convTranspose_f32, convTransposeScratchBytes, convTransposeSubpixelWeights_f32, convTransposePackedBytes, convTransposePackWeights_f32,
 } from "./conv_transpose";

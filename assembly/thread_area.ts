@@ -11,6 +11,8 @@
 
 /** Bytes of the Winograd call's layout (winograd.ts checks that its Layout fits). */
 export const LAYOUT_BYTES: usize = 256;
+/** Bytes of a derived convolution descriptor (conv_s2d.ts checks that a ConvDesc fits). */
+export const DESC_BYTES: usize = 128;
 
 const EDGE_TILE_BYTES: usize = 40 * 4;
 const BLOCK_BYTES: usize = 64;
@@ -32,10 +34,12 @@ export let STEP_OUT: usize = memory.data(<i32>VECTOR_BYTES, 16);
 /** The Winograd call's layout (winograd.ts) and its sum of (y - y) over results (winograd_common.ts). */
 export let LAYOUT: usize = memory.data(<i32>LAYOUT_BYTES, 16);
 export let FINITE: usize = memory.data(<i32>VECTOR_BYTES, 16);
+/** The stacked convolution a space-to-depth one runs as (conv_s2d.ts). */
+export let DERIVED_DESC: usize = memory.data(<i32>DESC_BYTES, 16);
 
 /** Bytes of one thread's block for useThreadArea. */
 export function threadAreaBytes(): usize {
-  return EDGE_TILE_BYTES + 2 * BLOCK_BYTES + 4 * VECTOR_BYTES + LANES_BYTES + LAYOUT_BYTES;
+  return EDGE_TILE_BYTES + 2 * BLOCK_BYTES + 4 * VECTOR_BYTES + LANES_BYTES + LAYOUT_BYTES + DESC_BYTES;
 }
 
 /** Points every area of this instance into `base` (threadAreaBytes() bytes, 16-byte aligned): a worker's own block. */
@@ -48,5 +52,6 @@ export function useThreadArea(base: usize): void {
   DET = base; base += VECTOR_BYTES;
   STEP_OUT = base; base += VECTOR_BYTES;
   FINITE = base; base += VECTOR_BYTES;
+  DERIVED_DESC = base; base += DESC_BYTES;
   LAYOUT = base;
 }

@@ -26,8 +26,10 @@
 // direct method of the accuracy guard, whose result matches PyTorch's (non-finite inputs
 // are rare).
 //
-// Threads (parts.ts) share the tiles in whole tile rows: each thread pads, transforms,
-// multiplies and clamps only its own rows of each output plane.
+// Threads (parts.ts) share the tiles in whole tile rows, each thread padding, transforming,
+// multiplying and clamping only its own rows of each output plane; or, when there are
+// few tile rows (a small image), the panels of output channels: each thread transforms
+// every tile but reads and writes only its channels (and their share of the weights).
 //
 // Accuracy (float32 against float64, on the golden fixtures and on random layers of 3 to
 // 512 channels): the worst error was 1% of the tolerance the tests use (1e-5 x the largest
@@ -51,7 +53,7 @@
 
 import { ConvDesc } from "./abi";
 import { FINITE, LAYOUT, LAYOUT_BYTES } from "./thread_area";
-import { partEnd, partStart } from "./parts";
+import { partCount, partEnd, partStart } from "./parts";
 import { map } from "./map";
 import { Clamp } from "./clamp";
 import { align16, fillF32 } from "./buffers";
@@ -125,6 +127,8 @@ export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32)
   icg: i32; ocg: i32; TX: i32; T: i32; TT: i32; Hq: i32; Wq: i32; tb: i32; panels: i32;
   /** This thread's tiles: [tileStart, tileEnd) of the TT tiles, in whole tile rows. */
   tileStart: i32; tileEnd: i32;
+  /** This thread's output channels of each group: [ocStart, ocEnd), in whole panels of MR. */
+  ocStart: i32; ocEnd: i32;
   /** A chunk's tiles, all rows and columns valid: (mh << 8) | mw. */
   whole: i32;
   /** Bytes between positions in V, in U (channels 0-3) and in U (channel 4). */
@@ -141,6 +145,7 @@ if (offsetof<Layout>() > LAYOUT_BYTES) ERROR("winograd: Layout outgrew LAYOUT_BY
 /** The convolution `d` by variant `v` (see the header): this thread's tile rows, clamped to [clampMin, clampMax]. */
 export function winograd(out: usize, input: usize, weight: usize, packed: usize, bias: usize, d: ConvDesc, v: i32, scratch: usize): void {
   const L = plan(d, v, scratch);
+  if (L.tileStart >= L.tileEnd || L.ocStart >= L.ocEnd) return;
   const N = d.batch, C = d.inC, H = d.inH, W = d.inW;
   const icg = L.icg, T = L.T, tb = L.tb, tileEnd = L.tileEnd;
   const slots = chunkSamples(tb, T, N);
@@ -183,7 +188,7 @@ export function winograd(out: usize, input: usize, weight: usize, packed: usize,
     f32x4.extract_lane(finite, 2) == 0 && f32x4.extract_lane(finite, 3) == 0;
 }
 
-/** The fused activation over this thread's output rows: each sample's rows of its tiles, in every channel. */
+/** The fused activation over this thread's outputs: each sample's rows of its tiles, in its channels of every group. */
 function clampRows(out: usize, d: ConvDesc, L: Layout): void {
   const lo = d.clampMin, hi = d.clampMax;
   if (lo == -Infinity && hi == Infinity) return;
@@ -192,9 +197,11 @@ function clampRows(out: usize, d: ConvDesc, L: Layout): void {
     const y0 = max(L.tileStart - n * T, 0) / L.TX * L.mh;
     const y1 = min(min(L.tileEnd - n * T, T) / L.TX * L.mh, OH);
     if (y0 >= y1) continue;
-    for (let oc = 0; oc < d.outC; oc++) {
-      const at = out + (<usize>(((n * d.outC + oc) * OH + y0) * OW) << 2);
-      map<Clamp>(at, at, (y1 - y0) * OW, lo, hi, 0);
+    for (let g = 0; g < d.groups; g++) {
+      for (let oc = g * L.ocg + L.ocStart; oc < g * L.ocg + L.ocEnd; oc++) {
+        const at = out + (<usize>(((n * d.outC + oc) * OH + y0) * OW) << 2);
+        map<Clamp>(at, at, (y1 - y0) * OW, lo, hi, 0);
+      }
     }
   }
 }
@@ -272,8 +279,14 @@ function plan(d: ConvDesc, v: i32, scratch: usize): Layout {
   const TT = d.batch * T;
   const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
   // This thread's share (parts.ts), in whole rows of tiles; its chunks split it evenly.
-  L.tileStart = partStart(TT, TX);
-  L.tileEnd = partEnd(TT, TX);
+  const parts = partCount();
+  if (parts > 1 && TT / TX < 4 * parts && (L.ocg + MR - 1) / MR >= 2 * parts) {
+    L.tileStart = 0; L.tileEnd = TT;
+    L.ocStart = partStart(L.ocg, MR); L.ocEnd = partEnd(L.ocg, MR);
+  } else {
+    L.tileStart = partStart(TT, TX); L.tileEnd = partEnd(TT, TX);
+    L.ocStart = 0; L.ocEnd = L.ocg;
+  }
   const tb = winogradChunkTiles(v, icg, max(L.tileEnd - L.tileStart, 1));
   const panels = tb / NR;
   L.mh = mh; L.mw = mw;
@@ -315,9 +328,11 @@ function tileOffsets(L: Layout, t0: i32, padFirst: i32, OC: i32, OH: i32, OW: i3
 /** Recomputes directly every tile of the chunk whose Winograd result may be inaccurate (winograd_guard.ts), or all of them. */
 function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, OW: i32, outPlane: i32, all: bool): void {
   const plane = L.Hq * L.Wq, inSample = L.icg * plane;
-  const groupOut = g * L.ocg * outPlane;
-  const w = weight + (<usize>(g * L.ocg * L.icg * L.taps) << 2);
-  const b = bias != 0 ? bias + (<usize>(g * L.ocg) << 2) : 0;
+  // This thread's output channels of group g.
+  const c0 = g * L.ocg + L.ocStart;
+  const groupOut = c0 * outPlane;
+  const w = weight + (<usize>(c0 * L.icg * L.taps) << 2);
+  const b = bias != 0 ? bias + (<usize>c0 << 2) : 0;
   for (let i = 0; i < L.tb; i++) {
     const valid = load<i32>(L.valid + (<usize>i << 2));
     if (valid == 0) continue;
@@ -326,7 +341,7 @@ function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, O
     const s = L.sBuf + (<usize>(slot * plane + inOff - slot * inSample) << 2);
     if (!all && tileIsAccurate(s, L.Wq, L.v, valid)) continue;
     directTile(out + (<usize>(load<i32>(L.outOff + (<usize>i << 2)) + groupOut) << 2), outPlane, OW,
-      L.padBuf + (<usize>inOff << 2), plane, L.Wq, w, b, L.icg, L.ocg, kernelRows(L.v), kernelCols(L.v), valid);
+      L.padBuf + (<usize>inOff << 2), plane, L.Wq, w, b, L.icg, L.ocEnd - L.ocStart, kernelRows(L.v), kernelCols(L.v), valid);
   }
 }
 
@@ -363,7 +378,7 @@ function chunkGemm(L: Layout, out: usize, weight: usize, panels: usize, bias: us
   const v = L.v, P = L.P, icg = L.icg, ocg = L.ocg, whole = L.whole, tmp = L.tmp;
   const uStep = L.uStep, u4Step = L.u4Step;
   const vBuf = L.vBuf, posBytes = L.posBytes, mBuf = L.mBuf, outOff = L.outOff, valid = L.valid;
-  for (let o0 = 0; o0 < ocg; o0 += MR) {
+  for (let o0 = L.ocStart; o0 < L.ocEnd; o0 += MR) {
     const rows = min(MR, ocg - o0);
     const oc = g * ocg + o0;
     let uBuf = L.uBuf, u4Buf = L.u4Buf;

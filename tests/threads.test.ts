@@ -48,7 +48,7 @@ function workloads(): [string, () => Tensor][] {
     },
   ]);
   out.push(["matmul", () => matmul(rows, rows.t())]);
-  out.push(["batch norm running mean", () => bn.runningMean.clone()]);
+  out.push(["batch norm running mean", () => bn.runningMean!.clone()]);
   out.push(["softplus", () => F.softplus(wide, { beta: 2 })]);
   return out;
 }

@@ -1,4 +1,4 @@
-import { ConvDesc, GemmDesc, NormDesc, CONV_POINTWISE, CONV_DEPTHWISE, CONV_GEMM, GEMM_BIAS_ROW, GEMM_B_PACKED,
+import { ConvDesc, GemmDesc, NormDesc, CONV_POINTWISE, CONV_DEPTHWISE, CONV_GEMM, CONV_SPACE_TO_DEPTH, GEMM_BIAS_ROW, GEMM_B_PACKED,
   WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../abi";
 import { setPart } from "../parts";
 import { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "../conv";
@@ -74,12 +74,14 @@ function runSigmoid(out: usize, scratch: usize): void { sigmoid_f32(out, X, load
 
 /** A 2-D convolution, by the method the planner picks (checked), with ReLU fused or not, in 2 and 3 parts. */
 function convSplits(N: i32, C: i32, H: i32, Wd: i32, OC: i32, KH: i32, KW: i32, s: i32, p: i32, groups: i32,
-                    method: i32, relu: bool, prepared: bool): bool {
+                    method: i32, relu: bool, prepared: bool, outliers: bool = false): bool {
   const OH = (H + 2 * p - KH) / s + 1, OW = (Wd + 2 * p - KW) / s + 1;
   DESC = convDesc([N, C, 1, H, Wd, OC, 1, OH, OW, 1, KH, KW, 1, s, s, 0, p, p, 0, p, p, 1, 1, 1, groups, 0]);
   const d = changetype<ConvDesc>(DESC);
   if (relu) d.clampMin = 0;
   X = buffer(N * C * H * Wd, wave);
+  // Infinities and values far above their neighbours: the Winograd guard recomputes those tiles directly.
+  if (outliers) for (let i = 0; i < N * C * H * Wd; i += 397) store<f32>(X + (<usize>i << 2), i % 2 == 0 ? Infinity : 3e5);
   W = buffer(OC * (C / groups) * KH * KW, wave2);
   B = buffer(OC, wave);
   let packed: usize = 0;
@@ -102,9 +104,9 @@ function convSplits(N: i32, C: i32, H: i32, Wd: i32, OC: i32, KH: i32, KW: i32, 
 }
 
 describe("kernels shared by the worker pool: the parts tile the output exactly, with the whole call's bits", () => {
-  it("convolution: 1x1 GEMM, implicit GEMM (stride 2, k5, groups), depthwise, every Winograd variant", () => {
+  it("convolution: 1x1 GEMM, implicit GEMM (stride 2, k7, groups), depthwise, every Winograd variant, space-to-depth", () => {
     expect(convSplits(1, 24, 9, 11, 40, 1, 1, 1, 0, 1, CONV_POINTWISE, false, true)).toBe(true);
-    expect(convSplits(2, 6, 15, 13, 7, 5, 5, 2, 2, 1, CONV_GEMM, true, false)).toBe(true);
+    expect(convSplits(2, 6, 15, 13, 7, 7, 7, 2, 3, 1, CONV_GEMM, true, false)).toBe(true);
     expect(convSplits(2, 8, 15, 13, 12, 3, 3, 2, 1, 2, CONV_GEMM, false, true)).toBe(true);
     expect(convSplits(2, 6, 9, 14, 12, 3, 3, 1, 1, 6, CONV_DEPTHWISE, true, false)).toBe(true);
     expect(convSplits(1, 5, 7, 30, 5, 3, 3, 2, 1, 5, CONV_DEPTHWISE, false, false)).toBe(true);
@@ -112,6 +114,16 @@ describe("kernels shared by the worker pool: the parts tile the output exactly, 
     expect(convSplits(3, 16, 10, 9, 24, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, false, false)).toBe(true);
     expect(convSplits(3, 16, 2, 30, 16, 3, 3, 1, 1, 1, WINOGRAD_2X2_3X3, true, false)).toBe(true);
     expect(convSplits(2, 16, 9, 40, 16, 1, 5, 1, 2, 1, WINOGRAD_4_5, true, true)).toBe(true);
+    // Few tile rows: the threads share the output channels instead (with and without prepared weights).
+    expect(convSplits(1, 64, 14, 14, 64, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, true, true)).toBe(true);
+    expect(convSplits(1, 48, 12, 10, 41, 3, 3, 1, 1, 1, WINOGRAD_2X2_3X3, false, false)).toBe(true);
+    expect(convSplits(2, 32, 1, 64, 37, 1, 5, 1, 2, 1, WINOGRAD_4_5, true, false)).toBe(true);
+    // Stride 2, 5x5 and 6x6 kernels: the stride phases stacked as channels (conv_s2d.ts).
+    expect(convSplits(1, 32, 57, 55, 40, 5, 5, 2, 2, 1, CONV_SPACE_TO_DEPTH, true, true)).toBe(true);
+    expect(convSplits(2, 24, 30, 33, 48, 6, 6, 2, 2, 1, CONV_SPACE_TO_DEPTH, false, false)).toBe(true);
+    // Tiles the accuracy guard recomputes directly, in both kinds of share.
+    expect(convSplits(1, 64, 14, 14, 64, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, true, true, true)).toBe(true);
+    expect(convSplits(2, 32, 30, 27, 32, 3, 3, 1, 1, 1, WINOGRAD_4X4_3X3, false, false, true)).toBe(true);
   });
 
   it("GEMM: columns shared (across a packed B's column blocks), rows shared when the columns are few", () => {

@@ -1,6 +1,7 @@
 // The layer gallery: each panel runs one wasm-nn layer on the chosen picture and shows
 // input and output with their shapes and the time the layer took.
 import { F, image, init, manualSeed, memory, nn, ready, tensor, tidy } from "wasm-nn";
+import { showFeatures } from "./features.js";
 import { drawPlot } from "./plots.js";
 import { setupDigits } from "./digits.js";
 
@@ -367,10 +368,7 @@ async function registerServiceWorker() {
 }
 
 async function main() {
-  const info = await ready();
-  const isolated = globalThis.crossOriginIsolated ? "cross-origin isolated" : "not cross-origin isolated";
-  $("#features").textContent =
-    `Wasm SIMD: ${info.simd ? "in use" : "off"} · relaxed SIMD (FMA): ${info.relaxedSimd ? "in use" : "not used"} · threads: ${info.threads} (${isolated})`;
+  const info = showFeatures(await ready(), () => source && renderAll());
   wireControls();
   wireTabs();
   await useSample();

@@ -12,6 +12,7 @@ import { descriptor, dhw, setField, wasm } from "../wasm";
 import { floatTensor, optionalBias, reserveScratch, withContiguous } from "./common";
 import { preparedWeights, stamp } from "../weight-cache";
 import { convTransposeDescriptor, runSubpixel, subpixelPlan } from "./subpixel";
+import { polyphase } from "./polyphase";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
@@ -205,14 +206,20 @@ export function convForward(layer: string, nd: number, input: unknown, weight: u
     if (paddedElements > MAX_TENSOR_ELEMENTS) {
       throw rangeError(layer, `expected padding that keeps the padded input of one group within ${MAX_TENSOR_ELEMENTS} elements, got ${paddedElements} (input shape ${shownShape}, padding before ${shapeStr(before)}, after ${shapeStr(after)})`);
     }
-    const out = computeInto(layer, [N, OC, ...outSize], [x, w, b], (y, [xp, wp, bp]) => {
-      const k = wasm();
-      const desc = descriptor(CONV_DESC, {
+    const convDesc = () =>
+      descriptor(CONV_DESC, {
         batch: N, inC: C, ...dhw("in", as3d(inSize, 1)), outC: OC, ...dhw("out", as3d(outSize, 1)),
         ...dhw("kernel", as3d(kernel, 1)), ...dhw("stride", as3d(stride, 1)), ...dhw("padBefore", as3d(before, 0)),
         ...dhw("padAfter", as3d(after, 0)), ...dhw("dilation", as3d(dilation, 1)), groups, paddingMode: PAD_CODE[paddingMode],
         packed: 0, clampMin: clamp.min, clampMax: clamp.max,
       });
+    if (nd === 2 && N > 0 && dilation.some((d) => d > 1) && wasm().convUsePolyphase(convDesc()) === 1) {
+      const undilated = { stride, padding: [0, 0], dilation: [1, 1], groups, paddingMode: "zeros" as const };
+      return polyphase(x, kernel, dilation, before, outSize, (phases) => convForward(layer, 2, phases, w, b, undilated, clamp));
+    }
+    const out = computeInto(layer, [N, OC, ...outSize], [x, w, b], (y, [xp, wp, bp]) => {
+      const k = wasm();
+      const desc = convDesc();
       // The packed field is written last: preparing the weights runs kernels of its own.
       const packed = convPackedWeights(w, wp, groups, desc);
       const scratch = reserveScratch(layer, k.convScratchBytes(desc));
