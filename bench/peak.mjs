@@ -1,5 +1,5 @@
-// Compiles peak.ts with asc and measures the SIMD128 arithmetic peak (GFLOP/s). The
-// relaxed-SIMD FMA variant runs only when Node was started with
+// Compiles peak.ts with asc and measures the SIMD128 arithmetic peak (GFLOP/s) and the
+// copy bandwidth (GB/s). The relaxed-SIMD FMA variant runs only when Node was started with
 // --experimental-wasm-relaxed-simd (Node 20 rejects relaxed SIMD otherwise).
 
 import { readFile } from "node:fs/promises";
@@ -9,7 +9,23 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const FLOPS_PER_ITERATION = 96;
 
+const compiled = new Map(); // relaxed -> exports of one instance
+const binaries = new Map(); // relaxed -> the .wasm bytes, for instances in other threads
+
 async function compile(relaxed) {
+  if (!compiled.has(relaxed)) compiled.set(relaxed, compileOnce(relaxed));
+  return compiled.get(relaxed);
+}
+
+/** The compiled peak module's bytes (plain, or with relaxed SIMD). */
+export async function peakBinary(relaxed) {
+  await compile(relaxed);
+  return binaries.get(relaxed);
+}
+
+export { FLOPS_PER_ITERATION };
+
+async function compileOnce(relaxed) {
   const asc = await import("assemblyscript/asc");
   const out = `.build/${relaxed ? "peak-relaxed" : "peak"}.wasm`;
   const features = relaxed ? "simd,relaxed-simd" : "simd";
@@ -20,6 +36,7 @@ async function compile(relaxed) {
   );
   if (error) throw new Error(`asc failed on bench/peak.ts: ${error.message}\n${stderr.toString()}`);
   const bytes = await readFile(join(here, out));
+  binaries.set(relaxed, bytes);
   const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() {} } });
   return instance.exports;
 }
@@ -56,9 +73,11 @@ export function relaxedFlagPresent() {
 /**
  * A peak-loop call of about `ms` milliseconds, for timing beside a case in the same rounds
  * (so a slow spell of the machine lowers both alike): { run() -> ms, flops per run }.
+ * `fused`: the relaxed-SIMD FMA loop (Node must run with the relaxed-SIMD flag).
  */
-export async function peakRunner(ms = 20) {
-  const { mulAdd } = await compile(false);
+export async function peakRunner(ms = 20, { fused = false } = {}) {
+  const exports = await compile(fused);
+  const mulAdd = fused ? exports.fusedMulAdd : exports.mulAdd;
   let iterations = 1 << 14;
   for (let i = 0; i < 30; i++) {
     const t0 = performance.now();
@@ -90,4 +109,25 @@ export async function simdPeak() {
     relaxedFma = measure(fused.fusedMulAdd);
   }
   return { simd, relaxedFma };
+}
+
+/**
+ * Copy bandwidth in GB/s, counting each byte read and written once (as the memory-bound
+ * rows count theirs), best of `runs` after a warm-up: { memoryCopy, vectorCopy }.
+ * 4 MiB is relu's input in the benchmark (1M float32).
+ */
+export async function copyBandwidth(bytes = 4 << 20, runs = 9) {
+  const { memoryCopy, vectorCopy } = await compile(false);
+  const rate = (copy) => {
+    const reps = 8;
+    for (let i = 0; i < 3; i++) copy(bytes, reps);
+    let best = 0;
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      copy(bytes, reps);
+      best = Math.max(best, (2 * bytes * reps) / ((performance.now() - t0) * 1e6));
+    }
+    return best;
+  };
+  return { memoryCopy: rate(memoryCopy), vectorCopy: rate(vectorCopy), bytes };
 }

@@ -65,3 +65,38 @@ function sum(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v12
   );
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
+
+// The machine's copy bandwidth, to read memory-bound rows (relu: one read and one write of
+// every element) against: `bytes` copied `reps` times between two buffers in pages grown
+// for them, once with the runtime's memory.copy (V8 calls its memmove) and once with an
+// f32x4 load/store loop, the kind of code an elementwise kernel is.
+let copyBase: usize = 0;
+let copyCapacity: usize = 0;
+
+function copyBuffers(bytes: usize): usize {
+  if (bytes * 2 > copyCapacity) {
+    copyBase = (<usize>memory.size()) << 16;
+    if (memory.grow(<i32>((bytes * 2 + 0xffff) >> 16)) < 0) unreachable();
+    copyCapacity = bytes * 2;
+    memory.fill(copyBase, 1, copyCapacity); // touch every page before timing
+  }
+  return copyBase;
+}
+
+export function memoryCopy(bytes: i32, reps: i32): void {
+  const src = copyBuffers(<usize>bytes);
+  for (let r = 0; r < reps; r++) memory.copy(src + <usize>bytes, src, <usize>bytes);
+}
+
+export function vectorCopy(bytes: i32, reps: i32): void {
+  const src = copyBuffers(<usize>bytes);
+  const dst = src + <usize>bytes;
+  for (let r = 0; r < reps; r++) {
+    for (let i: usize = 0; i < <usize>bytes; i += 64) {
+      v128.store(dst + i, v128.load(src + i));
+      v128.store(dst + i, v128.load(src + i, 16), 16);
+      v128.store(dst + i, v128.load(src + i, 32), 32);
+      v128.store(dst + i, v128.load(src + i, 48), 48);
+    }
+  }
+}

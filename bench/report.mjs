@@ -4,13 +4,13 @@
 import { COMPUTE } from "./shapes.mjs";
 
 export const PEERS = ["tfjs-wasm", "ort-web"];
-const CONV_LINEAR = new Set(["A", "B", "C", "D", "E", "F", "G", "H", "I", "L", "M", "N"]);
+export const CONV_LINEAR = new Set(["A", "B", "C", "D", "E", "F", "G", "H", "I", "L", "M", "N"]);
 /** Shapes off the tile grid (odd channels and sizes, stride 2 with k5, dilation). */
 const ODD_SHAPES = new Set(["V1", "V2", "V3", "V4"]);
 const MEMORY_TARGET = new Set(["J", "K", "P", "O"]);
 
-const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
-const fmtX = (r) => `${r.toFixed(2)}x`;
+export const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+export const fmtX = (r) => `${r.toFixed(2)}x`;
 const fmtKB = (b) => `${(b / 1024).toFixed(0)} KiB`;
 
 /** Best-peer time over wasm-nn time, counting only peers whose output agreed. */
@@ -22,7 +22,7 @@ export function ratioOf(row) {
   return Math.min(...peers.map((e) => e.medianMs)) / own.medianMs;
 }
 
-function cell(e) {
+export function cell(e) {
   if (!e) return "-";
   if (e.status === "ok") return `${fmtMs(e.medianMs)}${e.mismatch ? " ✗" : ""}`;
   return e.status; // "missing", "n/a", "error", "skipped"
@@ -36,15 +36,15 @@ function throughput(row) {
 }
 
 /** The heap column: "steady", or how much wasm-nn's heap grew and what leaked. */
-export function heapCell(row) {
-  const h = row.engines["wasm-nn"]?.heap;
+export function heapCell(row, name = "wasm-nn") {
+  const h = row.engines[name]?.heap;
   if (!h) return "";
   const grew = h.grewBytes > 0 ? [`grew ${fmtKB(h.grewBytes)}`] : [];
   if (h.tensorsLeaked > 0) grew.push(`${h.tensorsLeaked} tensors leaked`);
   return grew.length ? grew.join(", ") : "steady";
 }
 
-function checkCell(row) {
+export function checkCell(row) {
   if (!row.check) return "";
   const bad = Object.entries(row.engines).filter(([, e]) => e.mismatch).map(([n]) => n);
   if (bad.length) return `✗ ${bad.join(", ")}`;
@@ -68,7 +68,7 @@ export function table(rows, peak) {
   return lines.join("\n");
 }
 
-function verdict(failures, unknown) {
+export function verdict(failures, unknown) {
   if (failures.length) return `not met (${failures.join(", ")})`;
   if (unknown.length) return `not measured (${unknown.join(", ")})`;
   return "met";
@@ -140,6 +140,16 @@ export function targets(rows, peak) {
   };
 }
 
+/** The machine's copy bandwidth: the better of memory.copy and an f32x4 load/store loop. */
+export const copyGbps = (copy) => Math.max(copy.memoryCopy, copy.vectorCopy);
+
+/** Relu's bandwidth (row O-relu) against the copy bandwidth, for the engine entry `name`; null without the row. */
+export function reluAgainstCopy(rows, copy, name = "wasm-nn") {
+  const e = rows.find((r) => r.id === "O-relu")?.engines[name];
+  if (!e || e.status !== "ok" || !copy) return null;
+  return `${e.gbps.toFixed(1)} GB/s, ${((100 * e.gbps) / copyGbps(copy)).toFixed(0)}% of the copy bandwidth`;
+}
+
 export function markdown({ rows, peak, machine, versions, options, notes, date, profiles = {}, tried = "" }) {
   const t = targets(rows, peak.simd);
   const out = [];
@@ -160,6 +170,7 @@ export function markdown({ rows, peak, machine, versions, options, notes, date, 
     `- WebAssembly SIMD128 peak (unrolled register-only f32x4 mul+add): **${peak.simd.toFixed(1)} GFLOP/s** at best; each compute-bound row is also compared with the peak loop timed in the same rounds as that row (the machine's speed varies)` +
       (peak.relaxedFma ? `; relaxed-SIMD FMA: ${peak.relaxedFma.toFixed(1)} GFLOP/s` : "; relaxed-SIMD FMA: not measured (run Node with --experimental-wasm-relaxed-simd)"),
   );
+  if (peak.copy) out.push(`- ${copyLine(peak.copy)}`);
   if (options.only || options.engines || options.reps) {
     out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.engines && `--engines ${options.engines.join(",")}`, options.reps && `--reps ${options.reps}`].filter(Boolean).join(" ")}`);
   }
@@ -172,6 +183,8 @@ export function markdown({ rows, peak, machine, versions, options, notes, date, 
   );
   out.push("## Targets of the performance issue", "");
   for (const [what, state] of t.lines) out.push(`- ${what}: ${state}`);
+  const relu = reluAgainstCopy(rows, peak.copy);
+  if (relu) out.push(`- relu (O-relu, memory-bound), reported against the copy bandwidth: ${relu}`);
   if (Object.keys(profiles).length) {
     out.push("", "## Where the time goes on the rows that missed a target", "");
     out.push("Self time of wasm-nn's functions while the case runs in a loop (V8's sampling profiler, `node bench/profile.mjs --only <ids>`; kernels by their AssemblyScript names):", "");
@@ -187,4 +200,11 @@ export function markdown({ rows, peak, machine, versions, options, notes, date, 
   }
   out.push("");
   return { text: out.join("\n"), targets: t };
+}
+
+export function copyLine(copy) {
+  return (
+    `Copy bandwidth (${copy.bytes >> 20} MiB, bytes read + written, one thread): memory.copy ${copy.memoryCopy.toFixed(1)} GB/s, ` +
+    `f32x4 load/store loop ${copy.vectorCopy.toFixed(1)} GB/s (bench/peak.ts); memory-bound rows are read against the better of the two`
+  );
 }

@@ -1,36 +1,73 @@
-// bench/RESULTS.md holds two reports: the per-op table of `npm run bench` (the body of
-// the file) and the whole-model table of `npm run bench:models` (a section between two
-// HTML comments at the end). Each command rewrites only its own part and keeps the other.
+// bench/RESULTS.md holds several reports: the per-op table of `npm run bench` (the body of
+// the file) and sections between two HTML comments at the end, one per other command:
+// the whole-model table (`npm run bench:models`), and the same two benchmarks run with
+// threads (`--threads N`). Each command rewrites only its own part and keeps the others.
 
-const BEGIN = "<!-- bench:models begin: written by `npm run bench:models`, kept by `npm run bench` -->";
-const END = "<!-- bench:models end -->";
+/** The sections in the order they follow the body; the models markers are the original ones. */
+const SECTIONS = {
+  models: {
+    begin: "<!-- bench:models begin: written by `npm run bench:models`, kept by `npm run bench` -->",
+    end: "<!-- bench:models end -->",
+  },
+  threads: {
+    begin: "<!-- bench:threads begin: written by `npm run bench -- --threads N`, kept by the other runs -->",
+    end: "<!-- bench:threads end -->",
+  },
+  "models-threads": {
+    begin: "<!-- bench:models-threads begin: written by `npm run bench:models -- --threads N`, kept by the other runs -->",
+    end: "<!-- bench:models-threads end -->",
+  },
+};
+export const SECTION_NAMES = Object.keys(SECTIONS);
 
-/** The models section of a RESULTS.md text (markers included), or "" when it has none. */
-export function modelsSection(text) {
-  const start = text.indexOf(BEGIN);
+function markersOf(name) {
+  const m = SECTIONS[name];
+  if (!m) throw new RangeError(`unknown RESULTS.md section ${name} (known: ${SECTION_NAMES.join(", ")})`);
+  return m;
+}
+
+/** A named section of a RESULTS.md text (markers included), or "" when it has none. */
+export function sectionOf(text, name) {
+  const { begin, end } = markersOf(name);
+  const start = text.indexOf(begin);
   if (start < 0) return "";
-  const end = text.indexOf(END, start);
-  return end < 0 ? "" : text.slice(start, end + END.length);
+  const stop = text.indexOf(end, start);
+  return stop < 0 ? "" : text.slice(start, stop + end.length);
 }
 
-/** The text without its models section. */
-function withoutModels(text) {
-  const section = modelsSection(text);
-  return section ? text.replace(section, "").trimEnd() + "\n" : text;
+/** The text without any of its sections: the per-op body. */
+function bodyOf(text) {
+  let body = text;
+  for (const name of SECTION_NAMES) {
+    const section = sectionOf(body, name);
+    if (section) body = body.replace(section, "");
+  }
+  return body.trimEnd() + "\n";
 }
 
-/** Joins the per-op body and a models section (markers included, or "") into one file. */
-function join(body, section) {
+/** Joins the per-op body and the sections (name -> text with markers, or "") into one file. */
+function join(body, sections) {
   const head = body.trimEnd() || "# wasm-nn benchmark results";
-  return section ? `${head}\n\n${section}\n` : `${head}\n`;
+  const parts = SECTION_NAMES.map((name) => sections[name]).filter(Boolean);
+  return [head, ...parts].join("\n\n") + "\n";
 }
 
-/** `npm run bench`: its new per-op text, keeping the models section the old file had. */
-export function keepModels(newBody, oldText) {
-  return join(withoutModels(newBody), modelsSection(oldText ?? ""));
+const sectionsOf = (text) => Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionOf(text, name)]));
+
+/** A run that writes the body (`npm run bench`): its new text, keeping every section the old file had. */
+export function keepSections(newBody, oldText) {
+  return join(bodyOf(newBody), sectionsOf(oldText ?? ""));
 }
 
-/** `npm run bench:models`: the old file with its models section replaced by `markdown`. */
-export function replaceModels(oldText, markdown) {
-  return join(withoutModels(oldText ?? ""), `${BEGIN}\n\n${markdown.trim()}\n\n${END}`);
+/** A run that writes one section: the old file with that section replaced by `markdown`. */
+export function replaceSection(oldText, name, markdown) {
+  const { begin, end } = markersOf(name);
+  const sections = sectionsOf(oldText ?? "");
+  sections[name] = `${begin}\n\n${markdown.trim()}\n\n${end}`;
+  return join(bodyOf(oldText ?? ""), sections);
 }
+
+// The names the model benchmark has used from the start.
+export const modelsSection = (text) => sectionOf(text, "models");
+export const keepModels = keepSections;
+export const replaceModels = (oldText, markdown) => replaceSection(oldText, "models", markdown);

@@ -1,5 +1,6 @@
 // TensorFlow.js with its WebAssembly backend (XNNPACK, SIMD binary). Under Node the
-// backend runs on one thread. Data is channels-last (NHWC), tfjs's native layout; the
+// backend runs on one thread: its WASM_HAS_MULTITHREAD_SUPPORT flag is false whenever
+// IS_NODE (tfjs issue 3830), so a threaded run keeps it at one thread too. Data is channels-last (NHWC), tfjs's native layout; the
 // conversion from the shared NCHW inputs happens here, outside the timing. Each timed
 // call is the op plus dataSync(), the point where the result is in JS memory.
 

@@ -4,14 +4,35 @@
 import { readFileSync } from "node:fs";
 
 let W;
+let info;
 
 export const name = "wasm-nn";
 
-export async function load() {
+/**
+ * `threads`: what ready() is asked for; info tells what is really in use. The one-thread
+ * run loads the plain SIMD build (dist/wasm-nn.wasm) itself, the build earlier results
+ * were measured with; a threaded run lets ready() pick (threads, relaxed SIMD).
+ */
+export async function load({ threads = 1 } = {}) {
   W = await import("../../dist/index.js");
-  const info = await W.ready();
+  info = await W.ready(threads === 1 ? { threads, source: plainBuild() } : { threads });
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  return { version: pkg.version, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}` };
+  const setNumThreads = typeof W.setNumThreads === "function";
+  return { version: pkg.version, info, setNumThreads, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}${setNumThreads ? "" : ", no setNumThreads"}` };
+}
+
+/** The bytes of the plain SIMD build: no shared memory, no relaxed SIMD. */
+export function plainBuild() {
+  return readFileSync(new URL("../../dist/wasm-nn.wasm", import.meta.url));
+}
+
+/**
+ * Sets the thread count of the calls that follow and returns the count really in use. A
+ * build without setNumThreads keeps the count ready() reported.
+ */
+export function useThreads(n) {
+  if (typeof W.setNumThreads === "function") W.setNumThreads(n);
+  return typeof W.numThreads === "function" ? W.numThreads() : info.threads;
 }
 
 /** Heap statistics for the steady-state allocation check. */

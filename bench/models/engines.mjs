@@ -1,20 +1,24 @@
 // The two engines of the model benchmark, each running a whole exported model:
 // wasm-nn (the built package, nn.loadModel from the graph + safetensors) and
-// onnxruntime-web (wasm execution provider, one thread, the torch.onnx export).
+// onnxruntime-web (wasm execution provider, the torch.onnx export), each on the thread
+// count that load() is given (one by default).
 // prepare() gives { run(), read(out) -> { values, shape }, release(out), dispose() }.
 
 import { readFileSync } from "node:fs";
+import { startRuntime } from "../engines/ort.mjs";
+import { plainBuild } from "../engines/wasm-nn.mjs";
 
 let W = null;
 let ort = null;
 
 export const wasmNn = {
   name: "wasm-nn",
-  async load() {
+  /** ready({ threads }); the one-thread run loads the plain SIMD build, as earlier results did. */
+  async load({ threads = 1 } = {}) {
     W = await import("../../dist/index.js");
-    const info = await W.ready();
+    const info = await W.ready(threads === 1 ? { threads, source: plainBuild() } : { threads });
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-    return { version: pkg.version, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}` };
+    return { version: pkg.version, info, detail: `simd ${info.simd}, relaxed SIMD ${info.relaxedSimd}, threads ${info.threads}` };
   },
   /** Heap size and live tensors, to check that timed forwards leave the heap as it was. */
   memoryStats() {
@@ -47,12 +51,13 @@ export const wasmNn = {
 
 export const ortWeb = {
   name: "ort-web",
-  async load() {
+  async load({ threads = 1 } = {}) {
     ort = await import("onnxruntime-web");
-    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.numThreads = threads;
     ort.env.wasm.proxy = false;
     ort.env.logLevel = "error";
-    return { version: ort.env.versions.web, detail: `wasm EP, numThreads ${ort.env.wasm.numThreads}, proxy ${ort.env.wasm.proxy}` };
+    if (threads > 1) await startRuntime(ort); // reads back the count really in use
+    return { version: ort.env.versions.web, threads: ort.env.wasm.numThreads, detail: `wasm EP, numThreads ${ort.env.wasm.numThreads}, proxy ${ort.env.wasm.proxy}` };
   },
   async prepare(files, input) {
     // graphOptimizationLevel "all" is onnxruntime's default for a session: its usual

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""PyTorch native on one thread, driven by bench/models/run.mjs so that its timed calls fall
-in the same rounds as the other engines' (a slow spell of the machine hits all alike).
+"""PyTorch native on one thread (or `--threads N`), driven by bench/models/run.mjs so that
+its timed calls fall in the same rounds as the other engines' (a slow spell of the machine
+hits all alike).
 
 One JSON request a line on stdin, one JSON answer a line on stdout:
 
@@ -8,9 +9,10 @@ One JSON request a line on stdin, one JSON answer a line on stdout:
     {"run": 3}                               -> {"ms": [..]}    3 forwards, each timed here
     {"free": true}                           -> {"ok": true}
 
-The forward is the model in eval mode under torch.no_grad(), torch.set_num_threads(1).
+The forward is the model in eval mode under torch.no_grad(), torch.set_num_threads(1 or N).
 Exits at the end of stdin.
 """
+import argparse
 import json
 import os
 import sys
@@ -34,7 +36,9 @@ def load(mid, directory):
 
 
 def main():
-    torch.set_num_threads(1)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    torch.set_num_threads(parser.parse_args().threads)
     reply = lambda obj: print(json.dumps(obj), flush=True)
     reply({"torch": torch.__version__, "threads": torch.get_num_threads(), "mkldnn": torch.backends.mkldnn.is_available()})
     model = x = None

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "native.py");
 
-export function pytorchNative(python) {
+export function pytorchNative(python, threads = 1) {
   let child = null;
   const pending = [];
   const expect = () => new Promise((resolve, reject) => pending.push({ resolve, reject }));
@@ -24,7 +24,12 @@ export function pytorchNative(python) {
     name: "pytorch",
     /** Starts native.py; resolves with its torch version, thread count and oneDNN flag. */
     async load() {
-      child = spawn(python, [script], { stdio: ["pipe", "pipe", "inherit"] });
+      // With more than one thread, OpenMP's workers would otherwise spin between the
+      // parallel regions: driven from here (forwards one at a time, between the other
+      // engines' calls) that made PyTorch's 2-thread forwards 8-10x slower on this 2-core
+      // machine than with passive waiting. A value set by the user is kept.
+      const env = threads > 1 && !process.env.OMP_WAIT_POLICY ? { ...process.env, OMP_WAIT_POLICY: "PASSIVE" } : process.env;
+      child = spawn(python, [script, "--threads", String(threads)], { stdio: ["pipe", "pipe", "inherit"], env });
       const hello = expect();
       createInterface({ input: child.stdout }).on("line", (line) => {
         const p = pending.shift();
@@ -45,9 +50,10 @@ export function pytorchNative(python) {
       child.on("error", (e) => fail(`could not start ${python}: ${e.message}`));
       child.on("exit", (code) => fail(`native.py exited (code ${code})`));
       const info = await hello;
+      info.waitPolicy = env.OMP_WAIT_POLICY ?? null;
       return {
         version: info.torch,
-        detail: `torch.set_num_threads(${info.threads}), no_grad${info.mkldnn ? ", oneDNN available" : ""}`,
+        detail: `torch.set_num_threads(${info.threads}), no_grad${info.mkldnn ? ", oneDNN available" : ""}${info.waitPolicy ? `, OMP_WAIT_POLICY=${info.waitPolicy}` : ""}`,
         info,
       };
     },

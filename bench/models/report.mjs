@@ -1,5 +1,5 @@
-// The whole-model table (printed, and the models section of bench/RESULTS.md) and the
-// targets it is read against.
+// The whole-model table (printed, and the models section of bench/RESULTS.md, or its
+// threads section for a run with --threads N) and the targets it is read against.
 
 import { heapCell } from "../report.mjs";
 
@@ -37,21 +37,26 @@ function checkCell(row) {
 }
 
 
-export function table(rows, peak) {
+/**
+ * `cores`: wasm-nn's thread count, so its rate is read against that many times the one-core
+ * peak loop; `peakName` names that loop ("SIMD peak", or "FMA peak" with relaxed SIMD).
+ */
+export function table(rows, peak, { cores = 1, peakName = "SIMD peak" } = {}) {
   const head = [
     "model", "GMAC", "wasm-nn ms", "ort-web ms", "PyTorch ms", "ort-web / wasm-nn", "wasm-nn / PyTorch",
-    "wasm-nn GFLOP/s", "% SIMD peak", "outputs (worst/tol)", "heap",
+    "wasm-nn GFLOP/s", cores > 1 ? `% ${cores}T ${peakName}` : `% ${peakName}`, "outputs (worst/tol)", "heap",
   ];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
   for (const row of rows) {
     const own = row.engines["wasm-nn"];
-    const rowPeak = row.peakGflops ?? peak;
+    // Against the loop on as many threads at once where it was timed, else that many times one.
+    const rowPeak = cores > 1 && row.parallelPeakGflops && row.parallelThreads === cores ? row.parallelPeakGflops / cores : (row.peakGflops ?? peak);
     const r1 = ortRatio(row);
     const r2 = nativeRatio(row);
     lines.push(
       `| ${row.id} | ${(row.macs / 1e9).toFixed(2)} | ${timeCell(own)} | ${timeCell(row.engines["ort-web"])} | ` +
         `${timeCell(row.engines.pytorch)} | ${r1 === null ? "" : fmtX(r1)} | ${r2 === null ? "" : fmtX(r2)} | ` +
-        `${ok(own) ? own.gflops.toFixed(1) : ""} | ${ok(own) && rowPeak ? `${((100 * own.gflops) / rowPeak).toFixed(0)}%` : ""} | ` +
+        `${ok(own) ? own.gflops.toFixed(1) : ""} | ${ok(own) && rowPeak ? `${((100 * own.gflops) / (cores * rowPeak)).toFixed(0)}%` : ""} | ` +
         `${checkCell(row)} | ${heapCell(row)} |`,
     );
   }
@@ -63,7 +68,7 @@ export function geomean(values) {
 }
 
 /** The targets, each [what, "met" | "not met (...)" | "not measured (...)"]. */
-export function targets(rows) {
+export function targets(rows, threads = 1) {
   const pairs = rows.map((r) => [r.id, ortRatio(r)]);
   const known = pairs.filter(([, r]) => r !== null);
   const missing = pairs.filter(([, r]) => r === null).map(([id]) => id);
@@ -84,43 +89,67 @@ export function targets(rows) {
         g === null ? "not measured" : `${g >= ORT_OVER_WASM_GEOMEAN ? "met" : "not met"}: ${fmtX(g)}${partial}`,
       ],
       [
-        `R18 within ${R18_OVER_NATIVE_MAX}x of PyTorch native (one thread)`,
+        `R18 within ${R18_OVER_NATIVE_MAX}x of PyTorch native (${threads === 1 ? "one thread" : `${threads} threads`})`,
         !r18 ? "not in this run" : r18Ratio === null ? "not measured" : `${r18Ratio <= R18_OVER_NATIVE_MAX ? "met" : "not met"}: ${fmtX(r18Ratio)}`,
       ],
     ],
   };
 }
 
-export function markdown({ rows, peak, machine, versions, pytorch, options, notes, date }) {
-  const t = targets(rows);
+export function markdown({ rows, peak, machine, versions, pytorch, options, notes, date, wasmNn = null, ortThreads = null }) {
+  const threads = options.threads ?? 1;
+  const t = targets(rows, threads);
+  const fma = peak.inRounds === "fma";
+  const peakName = fma ? "FMA peak" : "SIMD peak";
+  const cores = wasmNn?.threads ?? threads;
   const out = [];
-  out.push("## Whole models (`npm run bench:models`)", "");
+  out.push(threads === 1 ? "## Whole models (`npm run bench:models`)" : `## Whole models, ${threads} threads (\`npm run bench:models -- --threads ${threads}\`)`, "");
   out.push(
-    `Generated on ${date}. Whole forward passes in eval mode, float32, one thread per engine, with seeded random weights and ` +
+    `Generated on ${date}. Whole forward passes in eval mode, float32, ${threads === 1 ? "one thread" : `${threads} threads`} per engine, with seeded random weights and ` +
       "non-trivial BatchNorm statistics (bench/models/zoo.py; models as in BENCH.md). wasm-nn and onnxruntime-web run in one Node " +
       "process, PyTorch native in a Python process it drives; after a warm-up, the timed forwards of the three run in alternating rounds. " +
       "Before timing, each engine's output is checked against PyTorch's (float64 forward from the same float32 weights): every element " +
       "within 1e-4 + 1e-3 |expected|; the outputs column gives the worst |error| / tolerance (at most 1 passes; for PyTorch, its own " +
       "float32 forward), and an engine that fails is not timed. Times are medians with ± half the interquartile range. GFLOP/s counts 2 x the direct method's " +
-      "multiply-accumulates of every convolution and linear layer (GMAC column), so Winograd or conv + BatchNorm folding do not change it.",
+      "multiply-accumulates of every convolution and linear layer (GMAC column), so Winograd or conv + BatchNorm folding do not change it." +
+      (threads === 1
+        ? ""
+        : ` Node runs with --experimental-wasm-relaxed-simd, so wasm-nn may pick its relaxed-SIMD (FMA) build; its % is against ` +
+          `the ${fma ? "relaxed-SIMD FMA" : "SIMD128"} loop run on ${cores} thread${cores === 1 ? "" : "s"} at once (bench/peak-parallel.mjs), timed in the row's rounds.`),
     "",
   );
-  out.push(`- CPU: ${machine.cpu} (${machine.cores} logical cores), load average at start ${machine.load}`);
-  out.push(`- Node ${versions.node} (V8 ${versions.v8}), ${machine.platform}`);
+  out.push(`- CPU: ${machine.cpu} (${machine.cores} logical cores), load average at start ${machine.load}${machine.loadEnd ? `, at the end ${machine.loadEnd}` : ""}`);
+  out.push(`- Node ${versions.node} (V8 ${versions.v8})${threads === 1 ? "" : " --experimental-wasm-relaxed-simd"}, ${machine.platform}`);
   out.push(
-    `- wasm-nn ${versions["wasm-nn"] ?? "-"}, onnxruntime-web ${versions["ort-web"] ?? "-"} (wasm EP, numThreads 1, ONNX opset ${pytorch.opset ?? "-"}), ` +
-      `PyTorch ${pytorch.torch ?? "-"} (torch.set_num_threads(${pytorch.threads ?? 1}), no_grad${pytorch.mkldnn ? ", oneDNN available" : ""})`,
+    `- wasm-nn ${versions["wasm-nn"] ?? "-"}${wasmNn && threads > 1 ? ` (ready({ threads: ${threads} }) reported relaxedSimd ${wasmNn.relaxedSimd}, threads ${wasmNn.threads})` : ""}, ` +
+      `onnxruntime-web ${versions["ort-web"] ?? "-"} (wasm EP, numThreads ${ortThreads ?? threads}, ONNX opset ${pytorch.opset ?? "-"}), ` +
+      `PyTorch ${pytorch.torch ?? "-"} (torch.set_num_threads(${pytorch.threads ?? threads}), no_grad${pytorch.mkldnn ? ", oneDNN available" : ""}` +
+      `${pytorch.waitPolicy ? `, OMP_WAIT_POLICY=${pytorch.waitPolicy}: its OpenMP workers sleep between parallel regions instead of spinning` : ""})`,
   );
-  out.push(`- WebAssembly SIMD128 peak (bench/peak.mjs): ${peak.simd.toFixed(1)} GFLOP/s at best; each row's % is against the peak loop timed in that row's rounds`);
+  out.push(
+    `- WebAssembly SIMD128 peak (bench/peak.mjs): ${peak.simd.toFixed(1)} GFLOP/s at best` +
+      (fma && peak.relaxedFma ? `, relaxed-SIMD FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : "") +
+      `; each row's % is against the ${fma ? "FMA " : ""}peak loop timed in that row's rounds`,
+  );
+  const loops = rows.filter((r) => r.peakGflops && r.parallelPeakGflops).map((r) => r.parallelPeakGflops / r.peakGflops);
+  if (loops.length) {
+    out.push(
+      `- The peak loop on ${threads} threads at once gained ${loops.map(fmtX).join(", ")} over one thread in the rows' rounds: ` +
+        "the share of the cores this machine gave at the time (other processes lower it), the ceiling for any threaded speedup beside it",
+    );
+  }
   if (options.only || options.runs) {
     out.push(`- Partial run: ${[options.only && `--only ${options.only.join(",")}`, options.runs && `--runs ${options.runs}`].filter(Boolean).join(" ")}`);
   }
-  out.push("", table(rows, peak.simd), "");
+  out.push("", table(rows, peak.simd, { cores, peakName }), "");
   out.push("Targets:", "");
   for (const [what, state] of t.lines) out.push(`- ${what}: ${state}`);
-  if (notes.length) {
+  const allNotes = [...notes];
+  if (wasmNn && wasmNn.threads < threads) allNotes.unshift(`wasm-nn reported threads: ${wasmNn.threads} for ready({ threads: ${threads} }): it ran on ${wasmNn.threads} thread(s)`);
+  if (ortThreads !== null && ortThreads < threads) allNotes.unshift(`onnxruntime-web fell back to numThreads ${ortThreads} (threads unavailable in this runtime)`);
+  if (allNotes.length) {
     out.push("", "Notes:", "");
-    for (const n of notes) out.push(`- ${n}`);
+    for (const n of allNotes) out.push(`- ${n}`);
   }
   return { text: out.join("\n"), targets: t };
 }

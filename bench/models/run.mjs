@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Whole-model benchmark: wasm-nn vs. onnxruntime-web vs. PyTorch native, one thread each.
+// Whole-model benchmark: wasm-nn vs. onnxruntime-web vs. PyTorch native, one thread each (or N each).
 //
 //   npm run bench:models               (from the repository root: builds, installs, runs)
-//   node bench/models/run.mjs [--only R18,GAN] [--runs N] [--no-write] [--python PATH]
+//   node bench/models/run.mjs [--only R18,GAN] [--runs N] [--no-write] [--python PATH] [--threads N]
 //   (--runs: timed forwards per engine and model; by default as many as fit 3 s, 10 to 60)
+//   (--threads: every engine on N threads, relaxed SIMD on; its own section of RESULTS.md)
 //
 // Method. bench/models/export.py (PyTorch + onnx) builds the models of BENCH.md with
 // seeded weights and exports each into bench/.models: the wasm-nn graph + safetensors, an
@@ -26,7 +27,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineInfo } from "../machine.mjs";
 import { peakRunner, simdPeak } from "../peak.mjs";
-import { replaceModels } from "../results-sections.mjs";
+import { parallelPeakRunner } from "../peak-parallel.mjs";
+import { relaunchWithRelaxedSimd } from "../relaunch.mjs";
+import { replaceSection } from "../results-sections.mjs";
 import { ENGINES, wasmNn } from "./engines.mjs";
 import { pytorchNative } from "./pytorch-native.mjs";
 import { markdown, nativeRatio, ortRatio, table } from "./report.mjs";
@@ -45,11 +48,15 @@ const ROUNDS = 5;
 const BUDGET_MS = 3000; // timed calls per engine and model: as many as fit, within the bounds
 
 function parseArgs(argv) {
-  const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3" };
-  eachFlag(argv, import.meta.url, 5, (flag, value) => {
+  const opts = { only: null, runs: null, write: true, python: "/usr/bin/python3", threads: null };
+  eachFlag(argv, import.meta.url, 6, (flag, value) => {
     if (flag === "--only") opts.only = listOf(flag, value(), IDS, "model ", (s) => s.trim().toUpperCase());
     else if (flag === "--runs") opts.runs = positiveInt(flag, value());
     else if (flag === "--python") opts.python = value();
+    else if (flag === "--threads") {
+      opts.threads = positiveInt(flag, value());
+      if (opts.threads < 2) throw new RangeError(`${flag}: expected 2 or more (the run without --threads is the one-thread run)`);
+    }
     else if (flag === "--no-write") opts.write = false;
     else return false;
     return true;
@@ -104,7 +111,7 @@ function summary(times) {
 
 
 /** Warm-up alone, then the timed calls in rounds that alternate between the engines. */
-async function timeEngines(prepared, opts, peakLoop) {
+async function timeEngines(prepared, opts, peakLoop, parallelLoop) {
   const runs = [];
   for (const p of prepared) {
     const warm = await warmUp(p.impl, 3, 1000, 20);
@@ -116,6 +123,7 @@ async function timeEngines(prepared, opts, peakLoop) {
   // Each round, every engine makes one untimed call (the other engines have just evicted
   // its weights from the caches) and then its share of the timed calls back to back.
   const peakRates = [];
+  const parallelRates = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const r of runs) {
       const share = Math.floor(((round + 1) * r.reps) / ROUNDS) - Math.floor((round * r.reps) / ROUNDS);
@@ -126,16 +134,18 @@ async function timeEngines(prepared, opts, peakLoop) {
       }
     }
     for (let i = 0; i < 3; i++) peakRates.push(peakLoop.flops / (peakLoop.run() * 1e6));
+    if (parallelLoop) for (let i = 0; i < 3; i++) parallelRates.push(parallelLoop.flops / (parallelLoop.run() * 1e6));
   }
   for (const r of runs) {
     Object.assign(r.p.result, summary(r.times), { warmups: r.warmups });
     const after = r.stats?.();
     if (after) r.p.result.heap = heapGrowth(r.before, after);
   }
-  return summary(peakRates).medianMs; // the median rate, in GFLOP/s
+  // The median rates, in GFLOP/s
+  return { peak: summary(peakRates).medianMs, parallel: parallelLoop ? summary(parallelRates).medianMs : null };
 }
 
-async function runModel(id, meta, engines, opts, peakLoop, notes) {
+async function runModel(id, meta, engines, opts, peakLoop, parallelLoop, notes) {
   const files = { id, dir: CACHE, graph: join(CACHE, `${id}.json`), weights: join(CACHE, `${id}.safetensors`), onnx: join(CACHE, `${id}.onnx`) };
   const input = { values: readF32(join(CACHE, `${id}.input.bin`)), shape: meta.input };
   const want = readF32(join(CACHE, `${id}.output.bin`));
@@ -180,7 +190,11 @@ async function runModel(id, meta, engines, opts, peakLoop, notes) {
     }
   }
   try {
-    if (prepared.length) row.peakGflops = await timeEngines(prepared, opts, peakLoop);
+    if (prepared.length) {
+      const rates = await timeEngines(prepared, opts, peakLoop, parallelLoop);
+      row.peakGflops = rates.peak;
+      if (rates.parallel !== null) Object.assign(row, { parallelPeakGflops: rates.parallel, parallelThreads: opts.threads });
+    }
     for (const p of prepared) p.result.gflops = row.flops / (p.result.medianMs * 1e6);
   } finally {
     for (const p of prepared) await p.impl.dispose();
@@ -202,6 +216,9 @@ function progress(row) {
 async function main() {
   const started = performance.now();
   const opts = parseArgs(process.argv.slice(2));
+  // Threads and relaxed SIMD are measured together: Node 20 needs a flag for the latter.
+  if (opts.threads) relaunchWithRelaxedSimd();
+  const threads = opts.threads ?? 1;
   const ids = opts.only ?? IDS;
   const machine = machineInfo();
   console.log(`${machine.cpu}, ${machine.cores} cores, load ${machine.load}; Node ${process.versions.node}\n`);
@@ -213,13 +230,15 @@ async function main() {
   const versions = { node: process.versions.node, v8: process.versions.v8 };
   const engines = [];
   console.log("");
-  const native = pytorchNative(opts.python);
+  const native = pytorchNative(opts.python, threads);
   const nativeInfo = {};
+  const infos = {};
   for (const engine of [...ENGINES, native]) {
     const entry = Object.create(engine);
     try {
-      const info = await engine.load();
+      const info = await engine.load({ threads });
       versions[engine.name] = info.version;
+      infos[engine.name] = info;
       if (engine === native) Object.assign(nativeInfo, info.info);
       console.log(`${engine.name} ${info.version}: ${info.detail}`);
     } catch (e) {
@@ -229,33 +248,45 @@ async function main() {
     engines.push(entry);
   }
   const peak = await simdPeak();
-  const peakLoop = await peakRunner();
-  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s\n`);
+  // A threaded run reads wasm-nn against the FMA loop (relaxed SIMD), timed in the same rounds.
+  peak.inRounds = opts.threads && peak.relaxedFma ? "fma" : "simd";
+  const peakLoop = await peakRunner(20, { fused: peak.inRounds === "fma" });
+  // The same loop on N threads at once, in the same rounds: what the cores gave at the time.
+  const parallelLoop = opts.threads ? await parallelPeakRunner(opts.threads, 20, { fused: peak.inRounds === "fma" }) : null;
+  console.log(`SIMD128 peak: ${peak.simd.toFixed(1)} GFLOP/s${peak.relaxedFma ? `, relaxed FMA ${peak.relaxedFma.toFixed(1)} GFLOP/s` : ""}\n`);
 
   const notes = [];
   const rows = [];
   for (const id of ids) {
-    const row = await runModel(id, metas[id], engines, opts, peakLoop, notes);
+    const row = await runModel(id, metas[id], engines, opts, peakLoop, parallelLoop, notes);
     progress(row);
     rows.push(row);
   }
   // Keep the better of two peak measurements, so a slow start does not flatter the percentages.
-  peak.simd = Math.max(peak.simd, (await simdPeak()).simd);
+  const again = await simdPeak();
+  peak.simd = Math.max(peak.simd, again.simd);
+  if (again.relaxedFma) peak.relaxedFma = Math.max(peak.relaxedFma ?? 0, again.relaxedFma);
 
   native.close();
   const pytorch = { ...nativeInfo, opset: metas[ids[0]].onnxOpset };
+  if (opts.threads) machine.loadEnd = machineInfo().load; // other processes on the cores weigh on threaded figures
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const { text, targets } = markdown({ rows, peak, machine, versions, pytorch, options: opts, notes, date });
-  console.log(`\n${table(rows, peak.simd)}\n`);
+  const wasmNnInfo = infos["wasm-nn"]?.info ?? null;
+  const ortThreads = infos["ort-web"]?.threads ?? null;
+  const { text, targets } = markdown({ rows, peak, machine, versions, pytorch, options: opts, notes, date, wasmNn: wasmNnInfo, ortThreads });
+  const cores = wasmNnInfo?.threads ?? threads;
+  console.log(`\n${table(rows, peak.simd, { cores, peakName: peak.inRounds === "fma" ? "FMA peak" : "SIMD peak" })}\n`);
   for (const [what, state] of targets.lines) console.log(`${what}: ${state}`);
   if (notes.length) console.log(`\n${notes.join("\n")}`);
 
   if (opts.write) {
     const resultsPath = join(bench, "RESULTS.md");
-    writeFileSync(resultsPath, replaceModels(existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "", text));
-    const json = { date, machine, versions, pytorch, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
-    writeFileSync(join(bench, "models-results.json"), `${JSON.stringify(json, null, 2)}\n`);
-    console.log("\nwrote bench/RESULTS.md (models section) and bench/models-results.json");
+    const section = opts.threads ? "models-threads" : "models";
+    writeFileSync(resultsPath, replaceSection(existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "", section, text));
+    const json = { date, machine, versions, wasmNn: wasmNnInfo, pytorch, peak, options: opts, targets: targets.lines, geomean: targets.geomean, rows, notes };
+    const jsonName = opts.threads ? "models-threads-results.json" : "models-results.json";
+    writeFileSync(join(bench, jsonName), `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`\nwrote bench/RESULTS.md (${section} section) and bench/${jsonName}`);
   }
   const total = (performance.now() - started) / 1e3;
   console.log(`bench:models took ${total.toFixed(0)} s (export step ${exportSeconds.toFixed(0)} s)`);
