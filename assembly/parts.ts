@@ -5,20 +5,21 @@
 // a GEMM, Winograd tiles, planes of a pooling or a depthwise convolution, channels of a
 // normalisation, elements of an activation) takes the slice partStart..partEnd of its
 // work, and writes nothing outside it, so the threads never wait for each other and no
-// result depends on how many there are. Scratch space is reserved once per thread: part i
-// uses partScratch(scratch), i scratch strides past the block the caller reserved.
+// result depends on how many there are. Scratch space is reserved once per thread: a
+// thread's parts use partScratch(scratch), its own block inside the one the caller
+// reserved (a thread may compute several parts of a call, one after another).
 // Globals belong to an instance, and every thread has its own instance: a kernel called
 // outside the pool (and every kernel of the plain build) is part 0 of 1, the whole range.
 
 let index: i32 = 0;
 let count: i32 = 1;
-let stride: usize = 0;
+let scratchOffset: usize = 0;
 
-/** Makes the next kernel calls part `i` of `n`, each part owning `scratchStride` bytes of scratch. */
-export function setPart(i: i32, n: i32, scratchStride: usize): void {
+/** Makes the next kernel calls part `i` of `n`, with this thread's scratch block `offset` bytes into the caller's. */
+export function setPart(i: i32, n: i32, offset: usize): void {
   index = i;
   count = n;
-  stride = scratchStride;
+  scratchOffset = offset;
 }
 
 /** Where slice `i` of `total` units, cut in whole multiples of `grain`, starts. */
@@ -45,5 +46,5 @@ export function setPart(i: i32, n: i32, scratchStride: usize): void {
 
 /** This thread's own scratch block inside the block the caller reserved for all of them. */
 @inline export function partScratch(scratch: usize): usize {
-  return scratch + <usize>index * stride;
+  return scratch + scratchOffset;
 }

@@ -5,17 +5,19 @@
 // A worker instantiates the threaded module on the shared memory, points its small work
 // areas at the block the main thread allocated for it (it never allocates: the Wasm
 // allocator is not thread-safe), says "ready", then loops: wait for a new job number in
-// the control block, run its part of the job, count itself done.
+// the control block, then claim parts of the job (an atomic counter) and run them until
+// none is left. Parts go to whichever thread is free: a worker that the system has not
+// scheduled yet holds nobody up, the caller takes its part.
 
 /** Int32 slots of the control block (a SharedArrayBuffer), shared with src/pool.ts. */
 export const SEQ = 0; // job number; bumped for every job and for the stop signal
-export const DONE = 1; // workers finished with the current job
+export const DONE = 1; // parts of the current job finished
 export const KERNEL = 2; // index into the kernel names the workers were given
-export const PARTS = 3; // parts of the current job (the main thread is part 0)
-export const STRIDE = 4; // scratch bytes per part
+export const STRIDE = 4; // scratch bytes per thread
 export const ARGC = 5; // number of arguments
-export const FAILED = 6; // set when a worker's part threw
+export const FAILED = 6; // set when a part threw
 export const STOP = 7; // set (with a SEQ bump) to end the loops
+export const NEXT = 8; // (parts << 8) | the next part nobody has claimed yet
 /** Byte offset of the job's arguments (float64: pointers, sizes and float scalars all fit). */
 export const ARGS_AT = 64;
 export const MAX_ARGS = 12;
@@ -42,7 +44,7 @@ interface Port {
 /** The worker's whole program. Must not use anything outside its own body (it runs from its source text). */
 function workerMain(port: Port): void {
   // Slots and offsets repeated here on purpose: the function travels as text.
-  const SEQ = 0, DONE = 1, KERNEL = 2, PARTS = 3, STRIDE = 4, ARGC = 5, FAILED = 6, STOP = 7, ARGS_AT = 64, MAX_ARGS = 12;
+  const SEQ = 0, DONE = 1, KERNEL = 2, STRIDE = 4, ARGC = 5, FAILED = 6, STOP = 7, NEXT = 8, ARGS_AT = 64, MAX_ARGS = 12;
   // Iterations of polling before sleeping in Atomics.wait: calls that follow each other
   // closely (the layers of a model) find the worker awake, an idle pool costs no CPU.
   const SPINS = 20000;
@@ -65,20 +67,22 @@ function workerMain(port: Port): void {
       }
       seen = Atomics.load(ctl, SEQ);
       if (Atomics.load(ctl, STOP) !== 0) break;
-      const parts = ctl[PARTS];
-      if (m.index >= parts) continue;
-      try {
-        k.setPart(m.index, parts, ctl[STRIDE]);
-        const argc = ctl[ARGC];
-        const a: number[] = [];
-        for (let i = 0; i < argc; i++) a.push(args[i]);
-        kernels[ctl[KERNEL]](...a);
-      } catch {
-        Atomics.store(ctl, FAILED, 1);
+      // A job's fields are written before its counter opens, and the counter carries the
+      // job's part count: a claim below it is a part of the job those fields describe.
+      for (let claim = Atomics.add(ctl, NEXT, 1); (claim & 255) < claim >> 8; claim = Atomics.add(ctl, NEXT, 1)) {
+        try {
+          k.setPart(claim & 255, claim >> 8, m.index * ctl[STRIDE]);
+          const argc = ctl[ARGC];
+          const a: number[] = [];
+          for (let i = 0; i < argc; i++) a.push(args[i]);
+          kernels[ctl[KERNEL]](...a);
+        } catch {
+          Atomics.store(ctl, FAILED, 1);
+        }
+        k.setPart(0, 1, 0);
+        Atomics.add(ctl, DONE, 1);
+        Atomics.notify(ctl, DONE);
       }
-      k.setPart(0, 1, 0);
-      Atomics.add(ctl, DONE, 1);
-      Atomics.notify(ctl, DONE);
     }
     if (port.close) port.close();
   };

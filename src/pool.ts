@@ -2,13 +2,14 @@
 // call together, each computing its part (assembly/parts.ts), then the call returns.
 //
 // Calls stay synchronous, as everywhere else in the API: the main thread writes the job
-// into a small shared control block, wakes the workers, computes part 0 itself and waits
-// (polling; a browser's main thread may not block) until every worker has counted itself
-// done. Workers never allocate from the Wasm heap: the main thread allocates each one's
+// into a small shared control block, wakes the workers, and then every thread, the main
+// one included, claims parts from an atomic counter until none is left; the main thread
+// waits (polling; a browser's main thread may not block) until every part is done. A
+// worker the system has not scheduled yet delays nothing: the main thread takes its part. Workers never allocate from the Wasm heap: the main thread allocates each one's
 // work-area block before it starts, and reserves scratch space for every part.
 // Workers are unref'd in Node, so a process that used threads still exits by itself.
 
-import { ARGC, ARGS_AT, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, PARTS, SEQ, STOP, STRIDE, type WorkerStart, workerSource } from "./pool-worker";
+import { ARGC, ARGS_AT, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NEXT, SEQ, STOP, STRIDE, type WorkerStart, workerSource } from "./pool-worker";
 
 /** The raw kernel functions and memory of the main thread's instance. */
 export interface PoolKernels {
@@ -31,7 +32,7 @@ export class Pool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly workers: PoolWorker[] = [];
-  /** Workers 1..joined have started their loops (part indices are contiguous from 1). */
+  /** Workers 1..joined have started their loops (their scratch blocks are 1..joined). */
   private joined = 0;
   private readonly ready: boolean[] = [];
   private wanted = 1;
@@ -108,9 +109,9 @@ export class Pool {
   }
 
   /**
-   * Runs kernel `index` (of the names the workers were given) as `parts` parts over the
-   * pool: part 0 here with `call`, the others on the workers. `scratch`: whether the kernel
-   * takes a scratch block (its parts are then limited to what planScratch reserved).
+   * Runs kernel `index` (of the names the workers were given) as one part per thread over
+   * the pool, `call` running a part here. `scratch`: whether the kernel takes a scratch
+   * block (its parts are then limited to the threads planScratch reserved blocks for).
    */
   run(index: number, args: readonly number[], call: () => void, scratch: boolean): void {
     const parts = scratch ? Math.min(this.threads, this.scratchParts) : this.threads;
@@ -120,31 +121,40 @@ export class Pool {
     }
     const ctl = this.ctl;
     ctl[KERNEL] = index;
-    ctl[PARTS] = parts;
     ctl[STRIDE] = scratch ? this.scratchStride : 0;
     ctl[ARGC] = args.length;
     ctl[FAILED] = 0;
     for (let i = 0; i < args.length; i++) this.args[i] = args[i];
     Atomics.store(ctl, DONE, 0);
+    // Opening the counter publishes the job (it carries the part count, so a claim left
+    // over from the last job can never be taken for this one); the bump wakes the workers.
+    Atomics.store(ctl, NEXT, parts << 8);
     Atomics.add(ctl, SEQ, 1);
     Atomics.notify(ctl, SEQ);
     try {
-      this.kernels.setPart(0, parts, ctl[STRIDE]);
-      call();
+      // The main thread's scratch block is the first one.
+      for (let claim = Atomics.add(ctl, NEXT, 1); (claim & 255) < parts; claim = Atomics.add(ctl, NEXT, 1)) {
+        this.kernels.setPart(claim & 255, parts, 0);
+        try {
+          call();
+        } finally {
+          Atomics.add(ctl, DONE, 1);
+        }
+      }
     } finally {
       this.kernels.setPart(0, 1, 0);
       // Whatever happened here, the workers are writing into memory the caller owns: wait.
-      this.waitFor(parts - 1);
+      this.waitFor(parts);
     }
     if (ctl[FAILED] !== 0) throw new Error("wasm-nn: a kernel failed on a pool thread");
   }
 
-  private waitFor(workers: number): void {
+  private waitFor(parts: number): void {
     const ctl = this.ctl;
     for (;;) {
-      for (let i = 0; i < POLLS; i++) if (Atomics.load(ctl, DONE) >= workers) return;
+      for (let i = 0; i < POLLS; i++) if (Atomics.load(ctl, DONE) >= parts) return;
       const done = Atomics.load(ctl, DONE);
-      if (done >= workers) return;
+      if (done >= parts) return;
       // Node's and Deno's main threads may sleep until a worker reports; a page's may not.
       if (this.canBlock) Atomics.wait(ctl, DONE, done, 1);
     }
