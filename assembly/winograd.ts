@@ -45,12 +45,6 @@
 //   winogradScratchBytes(v, N, C / groups, OH, OW) bytes.
 
 
-/**
- * Bytes of transformed input (and weights) per chunk of tiles. A quarter of a 2 MiB L2
- * measured faster than a half (by 5-8% on 64 channels at 56x56 and 3 channels at 224x224)
- * and than an eighth; the weight transform repeated per chunk costs less than that.
- */
-
 import { ConvDesc } from "./abi";
 import { FINITE, LAYOUT, LAYOUT_BYTES } from "./thread_area";
 import { partCount, partEnd, partStart } from "./parts";
@@ -59,6 +53,7 @@ import { Clamp } from "./clamp";
 import { align16, fillF32 } from "./buffers";
 import { padPlanesTo } from "./conv_pad";
 import { microSplit, MR, NR } from "./gemm";
+import { chunkSamples, SKEW, winogradChunkTiles } from "./winograd_size";
 import { inputTile2, inputTile4, outputTiles2, outputTiles4, weightTile } from "./winograd_3x3";
 import { channelWeightMax, directTile, magnitudeMap, tileIsAccurate } from "./winograd_guard";
 import { inputTile45, outputTiles45, weightTile45 } from "./winograd_1d";
@@ -71,55 +66,7 @@ export {
   winogradPositions, winogradTileCols, winogradTileRows,
   WINOGRAD_NONE, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5,
 } from "./winograd_common";
-
-/**
- * Bytes of transformed input (and weights) per chunk of tiles. A quarter of a 2 MiB L2
- * measured faster than a half (by 5-8% on 64 channels at 56x56 and 3 channels at 224x224)
- * and than an eighth; the weight transform repeated per chunk costs less than that.
- */
-const CHUNK_BUDGET: i32 = 1 << 19;
-
-// Padding added to the distance between tile positions in V and U: without it, a
-// distance that is a multiple of 4 KiB puts all 36 positions in one L1 set.
-const SKEW: usize = 64;
-
-/** Most tiles in one chunk: a multiple of 8 near CHUNK_BUDGET. */
-@inline function maxChunkTiles(v: i32, icg: i32): i32 {
-  const perTile = winogradPositions(v) * (icg + MR) * 4;
-  const most = (CHUNK_BUDGET / perTile) & ~7;
-  return most < 16 ? 16 : most;
-}
-
-/** Tiles per chunk (of N samples' T tiles): a multiple of 8, the GEMM's panel width, near CHUNK_BUDGET. */
-export function winogradChunkTiles(v: i32, icg: i32, T: i32): i32 {
-  const most = maxChunkTiles(v, icg);
-  // Equal chunks: a short last one would still pay for a whole chunk's panels.
-  const chunks = (T + most - 1) / most;
-  return ((T + chunks - 1) / chunks + 7) & ~7;
-}
-
-/** Samples a chunk of tb tiles can touch: their inputs are padded into scratch together. */
-@inline function chunkSamples(tb: i32, T: i32, N: i32): i32 {
-  return min(N, (tb + T - 2) / T + 1);
-}
-
-/** Bytes of scratch winograd() needs. */
-export function winogradScratchBytes(v: i32, N: i32, icg: i32, OH: i32, OW: i32): i32 {
-  const P = winogradPositions(v);
-  const mh = winogradTileRows(v), mw = winogradTileCols(v);
-  const TY = (OH + mh - 1) / mh, TX = (OW + mw - 1) / mw;
-  const Hq = TY * mh + kernelRows(v) - 1, Wq = TX * mw + kernelCols(v) - 1;
-  // A thread's share of the tiles may chunk differently: the bound holds for every share.
-  const tb = min(maxChunkTiles(v, icg), (N * TY * TX + 7) & ~7);
-  const icg4 = (icg + 3) & ~3;
-  const pad = <i64>chunkSamples(tb, TY * TX, N) * icg * Hq * Wq + 4;
-  // The accuracy guard's magnitude map (one plane per padded sample) and channel weights.
-  const guard = <i64>chunkSamples(tb, TY * TX, N) * Hq * Wq + 4 + icg4;
-  const floats = pad + guard + <i64>(P * icg * tb + P * icg * 4 + P * icg4 + MR * P * NR + 36 * 4 + 3 * tb);
-  const bytes = floats * 4 + 3 * P * <i32>SKEW + 9 * 16;
-  // A size past 2 GiB comes back negative: the caller reports it.
-  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes;
-}
+export { winogradChunkTiles, winogradScratchBytes } from "./winograd_size";
 
 /** The geometry and scratch layout of one winograd() call (kept in LAYOUT during the call). */
 @unmanaged class Layout {
