@@ -64,6 +64,7 @@ const median = (xs) => {
 
 
 const ROUNDS = 5; // timed calls are spread over rounds that alternate the engines
+const SETTLE_MS = 20; // threaded runs: the pause between two entries
 let peakLoop = null; // the SIMD peak loop, timed beside every compute-bound case
 let parallelLoop = null; // the same loop on N threads at once (threaded runs), timed beside it
 
@@ -88,6 +89,9 @@ async function timeEngines(prepared, opts, peak) {
     for (const run of round % 2 ? swapTwins(runs) : runs) {
       run.p.enter?.(); // wasm-nn's thread count for this entry (a threaded run times it twice)
       if (opts.threads) {
+        // A pause first: the thread pools of the entry before (onnxruntime-web's spin after
+        // their work for a while) go to sleep instead of taking this entry's cores.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         // One untimed call first: the entry before has just evicted this one's inputs and
         // weights from the caches, and wasm-nn's two entries must not differ in that.
         const [, out] = await call(run.p.impl);
