@@ -63,9 +63,10 @@ export const SHARED_KERNELS: Record<string, SharedKernel> = {
 
 /** Describe over `memory`: the i32 fields of a descriptor by name, as assembly/abi.ts declares them. */
 export function describer(memory: WebAssembly.Memory): Describe {
+  // Each layout's field offsets by name, found once: a shared kernel call reads its descriptor on every call.
+  const offsets = LAYOUTS.map(({ fields }) => new Map((fields as readonly (readonly [string, string, number, number])[]).map((f) => [f[0], f[2] >> 2])));
   return (layout, ptr) => {
-    const { fields, bytes } = LAYOUTS[layout];
-    const ints = new Int32Array(memory.buffer, ptr, bytes >> 2);
-    return (name) => ints[(fields as readonly (readonly [string, string, number, number])[]).find((f) => f[0] === name)![2] >> 2];
+    const ints = new Int32Array(memory.buffer, ptr, LAYOUTS[layout].bytes >> 2);
+    return (name) => ints[offsets[layout].get(name)!];
   };
 }

@@ -10,13 +10,12 @@
 // scheduled yet holds nobody up, the caller takes its part.
 
 /** Int32 slots of the control block (a SharedArrayBuffer), shared with src/pool.ts. */
-export const SEQ = 0; // job number; bumped for every job and for the stop signal
+export const SEQ = 0; // job number; bumped for every job
 export const DONE = 1; // parts of the current job finished
 export const KERNEL = 2; // index into the kernel names the workers were given
 export const STRIDE = 4; // scratch bytes per thread
 export const ARGC = 5; // number of arguments
 export const FAILED = 6; // set when a part threw
-export const STOP = 7; // set (with a SEQ bump) to end the loops
 export const NEXT = 8; // (parts << 8) | the next part nobody has claimed yet
 /** Byte offset of the job's arguments (float64: pointers, sizes and float scalars all fit). */
 export const ARGS_AT = 64;
@@ -38,13 +37,12 @@ interface Port {
   postMessage(m: unknown): void;
   on?(event: "message", f: (m: unknown) => void): void;
   onmessage?: ((e: { data: unknown }) => void) | null;
-  close?(): void;
 }
 
 /** The worker's whole program. Must not use anything outside its own body (it runs from its source text). */
 function workerMain(port: Port): void {
   // Slots and offsets repeated here on purpose: the function travels as text.
-  const SEQ = 0, DONE = 1, KERNEL = 2, STRIDE = 4, ARGC = 5, FAILED = 6, STOP = 7, NEXT = 8, ARGS_AT = 64, MAX_ARGS = 12;
+  const SEQ = 0, DONE = 1, KERNEL = 2, STRIDE = 4, ARGC = 5, FAILED = 6, NEXT = 8, ARGS_AT = 64, MAX_ARGS = 12;
   // Iterations of polling before sleeping in Atomics.wait: calls that follow each other
   // closely (the layers of a model) find the worker awake, an idle pool costs no CPU.
   const SPINS = 20000;
@@ -66,7 +64,6 @@ function workerMain(port: Port): void {
         }
       }
       seen = Atomics.load(ctl, SEQ);
-      if (Atomics.load(ctl, STOP) !== 0) break;
       // A job's fields are written before its counter opens, and the counter carries the
       // job's part count: a claim below it is a part of the job those fields describe.
       for (let claim = Atomics.add(ctl, NEXT, 1); (claim & 255) < claim >> 8; claim = Atomics.add(ctl, NEXT, 1)) {
@@ -84,7 +81,6 @@ function workerMain(port: Port): void {
         Atomics.notify(ctl, DONE);
       }
     }
-    if (port.close) port.close();
   };
   if (port.on) port.on("message", start);
   else port.onmessage = (e) => start(e.data);

@@ -9,7 +9,7 @@
 // work-area block before it starts, and reserves scratch space for every part.
 // Workers are unref'd in Node, so a process that used threads still exits by itself.
 
-import { ARGC, ARGS_AT, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NEXT, SEQ, STOP, STRIDE, type WorkerStart, workerSource } from "./pool-worker";
+import { ARGC, ARGS_AT, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NEXT, SEQ, STRIDE, type WorkerStart, workerSource } from "./pool-worker";
 
 /** The raw kernel functions and memory of the main thread's instance. */
 export interface PoolKernels {
@@ -21,9 +21,6 @@ export interface PoolKernels {
 interface PoolWorker {
   terminate(): unknown;
 }
-
-/** One worker handle for the runtime: Node's worker_threads, or Web Workers (browsers, Deno). */
-type Spawn = (onReady: () => void, onError: (e: unknown) => void) => PoolWorker;
 
 /** Polls of the done counter between checks of the clock while waiting for workers. */
 const POLLS = 64;
@@ -158,17 +155,6 @@ export class Pool {
       // Node's and Deno's main threads may sleep until a worker reports; a page's may not.
       if (this.canBlock) Atomics.wait(ctl, DONE, done, 1);
     }
-  }
-
-  /** Ends the workers' loops and the workers (tests and runtimes that do not end them on exit). */
-  close(): void {
-    Atomics.store(this.ctl, STOP, 1);
-    Atomics.add(this.ctl, SEQ, 1);
-    Atomics.notify(this.ctl, SEQ);
-    for (const w of this.workers) w.terminate();
-    this.workers.length = 0;
-    this.joined = 0;
-    this.wanted = 1;
   }
 }
 

@@ -54,13 +54,7 @@ const READY_OPTIONS = ["source", "threads", "relaxedSimd"] as const;
 const INITIAL_PAGES = 2;
 /** The most threads setNumThreads and ready accept. */
 const MAX_THREADS = 64;
-const warned = new Set<string>();
-
-function warnOnce(key: string, message: string): void {
-  if (warned.has(key)) return;
-  warned.add(key);
-  console.warn(message);
-}
+let singleThreadWarned = false;
 
 /**
  * ready()'s argument: a WasmSource, or an options object. A plain object (or one without
@@ -157,7 +151,9 @@ function warnSingleThread(n: number): void {
     typeof SharedArrayBuffer !== "function" || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false
       ? "SharedArrayBuffer is not available here (a page needs the Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)"
       : "the loaded build has no threads";
-  warnOnce("threads", `wasm-nn: ${n} threads asked for, but ${why}: computing on one thread (results are the same)`);
+  if (singleThreadWarned) return;
+  singleThreadWarned = true;
+  console.warn(`wasm-nn: ${n} threads asked for, but ${why}: computing on one thread (results are the same)`);
 }
 
 /**
