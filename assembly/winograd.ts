@@ -76,6 +76,8 @@ export { winogradChunkTiles, winogradScratchBytes } from "./winograd_size";
   tileStart: i32; tileEnd: i32;
   /** This thread's output channels of each group: [ocStart, ocEnd), in whole panels of MR. */
   ocStart: i32; ocEnd: i32;
+  /** Tile panels of the chunk being computed: the last chunk of a share may fill fewer than `panels`. */
+  live: i32;
   /** A chunk's tiles, all rows and columns valid: (mh << 8) | mw. */
   whole: i32;
   /** Bytes between positions in V, in U (channels 0-3) and in U (channel 4). */
@@ -121,6 +123,7 @@ export function winograd(out: usize, input: usize, weight: usize, packed: usize,
             icg, plane, wmax, y0 * L.Wq, y1 * L.Wq);
         }
       }
+      L.live = (min(tb, tileEnd - t0) + NR - 1) / NR;
       tileOffsets(L, t0, padFirst, d.outC, d.outH, d.outW);
       inputTransforms(L);
       // A v128 local live across the GEMM would take the micro-kernel's last free register.
@@ -266,7 +269,7 @@ function tileOffsets(L: Layout, t0: i32, padFirst: i32, OC: i32, OH: i32, OW: i3
   const T = L.T, TT = L.tileEnd, TX = L.TX, mh = L.mh, mw = L.mw, Wq = L.Wq;
   const inSample = L.icg * <i32>(L.planeBytes >> 2);
   const outPlane = OH * OW;
-  for (let i = 0; i < L.tb; i++) {
+  for (let i = 0, n = L.live * NR; i < n; i++) {
     const tt = min(t0 + i, TT - 1);
     const n = tt / T, t = tt - n * T;
     const ty = t / TX, tx = t - ty * TX;
@@ -284,7 +287,7 @@ function guardChunk(L: Layout, out: usize, weight: usize, bias: usize, g: i32, O
   const groupOut = c0 * outPlane;
   const w = weight + (<usize>(c0 * L.icg * L.taps) << 2);
   const b = bias != 0 ? bias + (<usize>c0 << 2) : 0;
-  for (let i = 0; i < L.tb; i++) {
+  for (let i = 0, n = L.live * NR; i < n; i++) {
     const valid = load<i32>(L.valid + (<usize>i << 2));
     if (valid == 0) continue;
     const inOff = load<i32>(L.inOff + (<usize>i << 2));
@@ -301,7 +304,7 @@ function inputTransforms(L: Layout): void {
   const v = L.v, icg = L.icg, posBytes = L.posBytes, planeBytes = L.planeBytes, tmp = L.tmp;
   const padBuf = L.padBuf, inOff = L.inOff;
   const rowBytes = <usize>L.Wq << 2;
-  for (let i = 0; i < L.tb; i += 4) {
+  for (let i = 0, n = L.live * NR; i < n; i += 4) {
     const s0 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2)) << 2);
     const s1 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 4) << 2);
     const s2 = padBuf + (<usize>load<i32>(inOff + (<usize>i << 2), 8) << 2);
@@ -344,7 +347,7 @@ function chunkGemm(L: Layout, out: usize, weight: usize, panels: usize, bias: us
       // hold subnormal floats, whose multiplications are many times slower.
       if (rows < MR) for (let p = 0; p < P; p++) fillF32(u4Buf + <usize>p * u4Step, (icg + 3) & ~3, 0);
     }
-    for (let j = 0; j < L.panels; j++) {
+    for (let j = 0; j < L.live; j++) {
       const vj = vBuf + (<usize>(j * icg * NR) << 2);
       for (let p = 0; p < P; p++) {
         microSplit(uBuf + <usize>p * uStep, u4Buf + <usize>p * u4Step, vj + <usize>p * posBytes, icg,

@@ -25,7 +25,8 @@ export const SKEW: usize = 64;
 /** Tiles per chunk (of N samples' T tiles): a multiple of 8, the GEMM's panel width, near CHUNK_BUDGET. */
 export function winogradChunkTiles(v: i32, icg: i32, T: i32): i32 {
   const most = maxChunkTiles(v, icg);
-  // Equal chunks: a short last one would still pay for a whole chunk's panels.
+  // As few chunks as fit (each one reads all the transformed weights again), of equal
+  // size; a last chunk with fewer tiles computes only its own panels (winograd's `live`).
   const chunks = (T + most - 1) / most;
   return ((T + chunks - 1) / chunks + 7) & ~7;
 }
