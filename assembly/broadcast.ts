@@ -4,7 +4,7 @@
 // Two drivers run the same operation classes (the `simd(x, y, a, b, c)` form of map.ts,
 // with a = alpha):
 //   - contiguous operands of one shape go through map.ts (`elementwise_f32`,
-//     `unary_f32`): one flat loop at memory speed;
+//     `unary_f32`): one flat loop at memory speed, shared between threads (parts.ts);
 //   - everything else (broadcast dimensions, strided views, number operands) goes through
 //     `elementwiseStrided_f32`, which walks up to MAX_WALK_DIMS dimensions with a stride
 //     per operand (0 for a broadcast dimension) and never materialises a copy. TypeScript
@@ -16,7 +16,7 @@
 import {
   ElementwiseDesc, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_ADD_SCALED, OP_NEG, OP_EXP, OP_LOG, OP_SQRT,
 } from "./abi";
-import { map, map2, storeTail } from "./map";
+import { map2Shared, mapShared, storeTail } from "./map";
 import { abs4, exp4, logPositive4 } from "./vmath";
 import { advanceWalk, cursor, startWalk } from "./walk";
 
@@ -108,25 +108,25 @@ const LN_TWO_24: f32 = 16.635532333438686;
 
 // ---- contiguous operands of one shape: the map.ts driver ----
 
-/** out[i] = op(x[i], y[i]) for i < n (OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW). out may alias x or y. */
+/** out[i] = op(x[i], y[i]) for i < n (OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW): this thread's share. out may alias x or y. */
 export function elementwise_f32(out: usize, x: usize, y: usize, n: i32, op: i32): void {
   switch (op) {
-    case OP_ADD: map2<Add>(out, x, y, n); break;
-    case OP_SUB: map2<Sub>(out, x, y, n); break;
-    case OP_MUL: map2<Mul>(out, x, y, n); break;
-    case OP_DIV: map2<Div>(out, x, y, n); break;
-    case OP_POW: map2<Pow>(out, x, y, n); break;
+    case OP_ADD: map2Shared<Add>(out, x, y, n); break;
+    case OP_SUB: map2Shared<Sub>(out, x, y, n); break;
+    case OP_MUL: map2Shared<Mul>(out, x, y, n); break;
+    case OP_DIV: map2Shared<Div>(out, x, y, n); break;
+    case OP_POW: map2Shared<Pow>(out, x, y, n); break;
     default: unreachable();
   }
 }
 
-/** out[i] = op(x[i]) for i < n (OP_NEG, OP_EXP, OP_LOG, OP_SQRT). out may alias x. */
+/** out[i] = op(x[i]) for i < n (OP_NEG, OP_EXP, OP_LOG, OP_SQRT): this thread's share. out may alias x. */
 export function unary_f32(out: usize, x: usize, n: i32, op: i32): void {
   switch (op) {
-    case OP_NEG: map<Neg>(out, x, n, 0, 0, 0); break;
-    case OP_EXP: map<Exp>(out, x, n, 0, 0, 0); break;
-    case OP_LOG: map<Log>(out, x, n, 0, 0, 0); break;
-    case OP_SQRT: map<Sqrt>(out, x, n, 0, 0, 0); break;
+    case OP_NEG: mapShared<Neg>(out, x, n, 0, 0, 0); break;
+    case OP_EXP: mapShared<Exp>(out, x, n, 0, 0, 0); break;
+    case OP_LOG: mapShared<Log>(out, x, n, 0, 0, 0); break;
+    case OP_SQRT: mapShared<Sqrt>(out, x, n, 0, 0, 0); break;
     default: unreachable();
   }
 }

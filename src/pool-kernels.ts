@@ -49,6 +49,8 @@ const ELEMENTWISE_KERNELS = [
 export const SHARED_KERNELS: Record<string, SharedKernel> = {
   ...Object.fromEntries(ELEMENTWISE_KERNELS.map((name) => [name, elementwise(2)])),
   rrelu_f32: elementwise(3),
+  elementwise_f32: elementwise(3),
+  unary_f32: elementwise(2),
   gemv_f32: { work: (a) => a[4] * a[5], scratch: false, min: MACS },
   gemm_f32: described(GEMM, 5, (d) => d("M") * d("N") * d("K")),
   conv_f32: described(CONV, 5, convWork),

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { F, type Tensor, manualSeed, matmul, memory, nn, numThreads, randn, setNumThreads, tidy } from "../src/index";
+import { F, type Tensor, add, exp, manualSeed, matmul, memory, nn, numThreads, randn, setNumThreads, tidy } from "../src/index";
 import { ROOT } from "./runtimes/harness";
 
 const THREADED = (process.env.WASM_NN_BUILD ?? "threads").endsWith("threads");
@@ -50,6 +50,8 @@ function workloads(): [string, () => Tensor][] {
   out.push(["matmul", () => matmul(rows, rows.t())]);
   out.push(["batch norm running mean", () => bn.runningMean!.clone()]);
   out.push(["softplus", () => F.softplus(wide, { beta: 2 })]);
+  out.push(["add (same shapes)", () => add(wide, wide)]);
+  out.push(["exp", () => exp(wide)]);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { ConvDesc, GemmDesc, NormDesc, CONV_POINTWISE, CONV_DEPTHWISE, CONV_GEMM, CONV_SPACE_TO_DEPTH, GEMM_BIAS_ROW, GEMM_B_PACKED,
-  WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../abi";
+  OP_DIV, OP_EXP, WINOGRAD_2X2_3X3, WINOGRAD_4X4_3X3, WINOGRAD_4_5 } from "../abi";
 import { setPart } from "../parts";
 import { conv_f32, convScratchBytes, convPackedBytes, convPackWeights_f32 } from "../conv";
 import { convMethodOf } from "../conv_plan";
@@ -8,6 +8,7 @@ import { gemv_f32 } from "../gemv";
 import { avgPool3d_f32, maxPool3d_f32, maxPool3dWithIndices_f32, poolScratchBytes } from "../pool";
 import { batchNorm_f32, batchNormScratchBytes, groupNorm_f32, groupNormScratchBytes, layerNorm_f32, layerNormScratchBytes } from "../norm";
 import { relu_f32, sigmoid_f32 } from "../activation";
+import { elementwise_f32, unary_f32 } from "../broadcast";
 import { buffer, convDesc, freeAll, i32Desc, poolDesc, wave, wave2 } from "./helpers";
 
 // A call shared by the worker pool runs the same kernel as parts 0..n-1 of the work
@@ -78,6 +79,8 @@ function runGroupNorm(out: usize, scratch: usize): void { groupNorm_f32(out, X, 
 function runLayerNorm(out: usize, scratch: usize): void { layerNorm_f32(out, X, W, B, scratch, DESC); }
 function runRelu(out: usize, scratch: usize): void { relu_f32(out, X, load<i32>(DESC)); }
 function runSigmoid(out: usize, scratch: usize): void { sigmoid_f32(out, X, load<i32>(DESC)); }
+function runDiv(out: usize, scratch: usize): void { elementwise_f32(out, X, W, load<i32>(DESC), OP_DIV); }
+function runExp(out: usize, scratch: usize): void { unary_f32(out, X, load<i32>(DESC), OP_EXP); }
 
 /** A 2-D convolution, by the method the planner picks (checked), with ReLU fused or not, in 2 and 3 parts. */
 function convSplits(N: i32, C: i32, H: i32, Wd: i32, OC: i32, KH: i32, KW: i32, s: i32, p: i32, groups: i32,
@@ -200,16 +203,19 @@ describe("kernels shared by the worker pool: the parts tile the output exactly, 
     }
   });
 
-  it("elementwise kernels, in whole 16-float blocks and a tail", () => {
+  it("elementwise kernels (activations, arithmetic), in whole 16-float blocks and a tail", () => {
     const sizes: i32[] = [1, 15, 16, 17, 100, 1000];
     for (let i = 0; i < sizes.length; i++) {
       DESC = i32Desc([sizes[i]]);
       X = buffer(sizes[i], wave2);
+      W = buffer(sizes[i], wave);
       for (let parts = 2; parts <= 3; parts++) {
         expect(splitsExactly(runRelu, sizes[i], 0, parts)).toBe(true);
         expect(splitsExactly(runSigmoid, sizes[i], 0, parts)).toBe(true);
+        expect(splitsExactly(runDiv, sizes[i], 0, parts)).toBe(true);
+        expect(splitsExactly(runExp, sizes[i], 0, parts)).toBe(true);
       }
-      freeAll([X, DESC]);
+      freeAll([X, W, DESC]);
     }
   });
 });
